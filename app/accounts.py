@@ -1,0 +1,125 @@
+"""Staff accounts: passwords (argon2), TOTP second factor, roles and teams."""
+
+from __future__ import annotations
+
+import time
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import StaffRole, StaffUser, Team
+
+ISSUER = "Saate"
+MIN_PASSWORD_LENGTH = 12
+password_hasher = PasswordHasher()
+
+# A dummy hash checked when the e-mail is unknown, so timing does not tell.
+_DUMMY_HASH = password_hasher.hash("not-a-real-password-for-timing")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    return password_hasher.hash(password)
+
+
+def otpauth_uri(user: StaffUser) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def create_staff(
+    *,
+    email: str,
+    name: str,
+    title: str,
+    role: str,
+    team_slugs: list[str],
+    password: str,
+    ui_locale: str = "fi",
+) -> StaffUser:
+    """Create a staff member; returns the user (see otpauth_uri for the authenticator)."""
+    if role not in {r.value for r in StaffRole}:
+        raise ValueError(f"role must be one of: {', '.join(r.value for r in StaffRole)}")
+    email = normalise_email(email)
+    if "@" not in email:
+        raise ValueError("give a valid e-mail address")
+    if find_by_email(email) is not None:
+        raise ValueError("a staff member with that e-mail already exists")
+    teams = list(db.session.scalars(select(Team).where(Team.slug.in_(team_slugs))))
+    unknown = set(team_slugs) - {team.slug for team in teams}
+    if unknown or not teams:
+        raise ValueError(f"unknown team(s): {', '.join(sorted(unknown)) or '(none given)'}")
+    user = StaffUser(
+        email=email, name=name.strip(), title=title.strip(), role=role,
+        password_hash=hash_password(password), totp_secret=pyotp.random_base32(),
+        ui_locale=ui_locale, teams=teams,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def find_by_email(email: str) -> StaffUser | None:
+    return db.session.scalar(
+        select(StaffUser).where(func.lower(StaffUser.email) == normalise_email(email))
+    )
+
+
+def check_password(user: StaffUser | None, password: str) -> bool:
+    """True when the password is right; takes as long for an unknown user."""
+    try:
+        password_hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+    if user is None or not user.active:
+        return False
+    if password_hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = password_hasher.hash(password)
+        db.session.commit()
+    return True
+
+
+def check_totp(user: StaffUser, code: str, now: float | None = None) -> bool:
+    """True for a current code not used before (a code is never accepted twice)."""
+    code = "".join(code.split())
+    if not code.isdigit() or len(code) != 6:
+        return False
+    totp = pyotp.TOTP(user.totp_secret)
+    now = time.time() if now is None else now
+    current_step = int(now // totp.interval)
+    # Accept the previous, current and next step for clock drift.
+    for step in (current_step - 1, current_step, current_step + 1):
+        if step > user.totp_last_step and totp.at(step * totp.interval) == code:
+            user.totp_last_step = step
+            db.session.commit()
+            return True
+    return False
+
+
+def reset_two_factor(email: str) -> StaffUser:
+    user = _require(email)
+    user.totp_secret = pyotp.random_base32()
+    user.totp_last_step = 0
+    db.session.commit()
+    return user
+
+
+def disable(email: str) -> StaffUser:
+    user = _require(email)
+    user.active = False
+    db.session.commit()
+    return user
+
+
+def _require(email: str) -> StaffUser:
+    user = find_by_email(email)
+    if user is None:
+        raise ValueError("no staff member with that e-mail")
+    return user

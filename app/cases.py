@@ -1,0 +1,235 @@
+"""The case workflow: the only writer of case state.
+
+Creating a case from a contact request or a saate is idempotent per
+submission key; every later change is an event on the case's timeline.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import access_log, notify
+from app.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES, codes
+from app.database import utcnow
+from app.extensions import db
+from app.models import Case, CaseConsent, CaseEvent, CaseStatus, StaffRole, StaffUser
+from app.saate.schema import NETWORK_ACTORS, FormDescription
+from app.teams import team_for_municipality
+from app.tokens import derived_token, random_code, token_hash
+from app.workdays import add_working_days
+
+REFERENCE_LENGTH = 8
+HELSINKI = ZoneInfo("Europe/Helsinki")
+STATUS_TOKEN_PURPOSE = "status"  # noqa: S105  (a label, not a secret)
+
+
+def local_today(now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(HELSINKI).date()
+
+
+def status_token(case: Case) -> str:
+    """The secret of the client's status link; the same for every resend."""
+    return derived_token(STATUS_TOKEN_PURPOSE, case.submission_key)
+
+
+def find_by_submission_key(key: str) -> Case | None:
+    return db.session.scalar(select(Case).where(Case.submission_key == key))
+
+
+def find_by_status_token(token: str) -> Case | None:
+    return db.session.scalar(select(Case).where(Case.status_token_hash == token_hash(token)))
+
+
+def create_case(
+    form: FormDescription, language: str, answers: dict[str, Any], submission_key: str
+) -> Case:
+    """Create the case once per submission key; a resend returns the same case."""
+    existing = find_by_submission_key(submission_key)
+    if existing is not None:
+        return existing
+    answers = kept_answers(form, answers)
+    team = team_for_municipality(answers["municipality"])
+    flags = form.flags_for(answers)
+    now = utcnow()
+    case = Case(
+        kind=form.kind, status=CaseStatus.NEW, language=language,
+        municipality_code=answers["municipality"], team_id=team.id,
+        urgent="urgent" in flags, flags={"codes": flags}, answers=answers,
+        reference=_unused_reference(), submission_key=submission_key,
+        status_token_hash=token_hash(derived_token(STATUS_TOKEN_PURPOSE, submission_key)),
+        promised_contact_date=add_working_days(local_today(now), team.contact_days),
+        created_at=now, updated_at=now,
+    )
+    if any(question.code == "share_with" for question in form.questions()):
+        case.consents = consents_from(answers)
+    case.events = [CaseEvent(kind="sent", at=now, data={"kind": form.kind})]
+    db.session.add(case)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A double click raced us to the same submission key: use the case it made.
+        db.session.rollback()
+        existing = find_by_submission_key(submission_key)
+        if existing is None:
+            raise
+        return existing
+    notify.notify_new_case(case)
+    return case
+
+
+def kept_answers(form: FormDescription, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers worth keeping: known questions that apply, empty ones left out."""
+    kept = {}
+    for question in form.questions():
+        value = answers.get(question.code)
+        if value in (None, "", [], False) or not question.applies(answers):
+            continue
+        kept[question.code] = value
+    return kept
+
+
+def consents_from(answers: dict[str, Any]) -> list[CaseConsent]:
+    """One row per network actor: shared or not, health information or not."""
+    shared = set(answers.get("share_with") or [])
+    health = set(answers.get("share_health_with") or []) & shared
+    return [
+        CaseConsent(actor=actor.code, share=actor.code in shared,
+                    share_health=actor.code in health)
+        for actor in NETWORK_ACTORS
+    ]
+
+
+def _unused_reference() -> str:
+    while True:
+        reference = random_code(REFERENCE_LENGTH)
+        if db.session.scalar(select(Case.id).where(Case.reference == reference)) is None:
+            return reference
+
+
+# --- Staff actions: each one an event on the timeline and a "change" in the access log ---
+
+
+class Conflict(Exception):
+    """Someone else changed the case since the worker loaded it."""
+
+
+class NotAllowed(Exception):
+    """The action is not open to this staff member or in this state."""
+
+
+NOTE_LIMIT = 4000
+ATTEMPT_NOTE_LIMIT = 500
+DETAIL_LIMIT = 1000
+
+
+def visible_case(user: StaffUser, case_id: int) -> Case | None:
+    """The case if it belongs to one of the user's teams; else nothing (as if absent)."""
+    case = db.session.get(Case, case_id)
+    if case is None or case.team_id not in {team.id for team in user.teams}:
+        return None
+    return case
+
+
+def refresh(case: Case) -> None:
+    """Reload the case as it is in the database now (after a conflict)."""
+    db.session.refresh(case)
+
+
+def _change(case: Case, actor: StaffUser, expected_version: int, kind: str,
+            data: dict[str, Any], **fields: Any) -> None:
+    if case.version != expected_version:
+        raise Conflict
+    now = utcnow()
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.updated_at = now
+    case.events.append(CaseEvent(kind=kind, at=now, actor_id=actor.id, data=data))
+    access_log.add(actor, access_log.Action.CHANGE, case.id, kind)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict from None
+
+
+def claim(case: Case, actor: StaffUser, version: int) -> None:
+    status = CaseStatus.IN_PROGRESS if case.status == CaseStatus.NEW else case.status
+    _change(case, actor, version, "claimed", {}, handler_id=actor.id, status=status)
+
+
+def assign(case: Case, actor: StaffUser, version: int, assignee_id: int) -> None:
+    if actor.role not in {StaffRole.LEAD, StaffRole.ADMIN}:
+        raise NotAllowed
+    assignee = db.session.get(StaffUser, assignee_id)
+    if assignee is None or not assignee.active or case.team not in assignee.teams:
+        raise NotAllowed
+    status = CaseStatus.IN_PROGRESS if case.status == CaseStatus.NEW else case.status
+    _change(case, actor, version, "assigned", {"assignee_id": assignee.id,
+                                               "assignee": assignee.name},
+            handler_id=assignee.id, status=status)
+
+
+def set_status(case: Case, actor: StaffUser, version: int, status: str) -> None:
+    if status not in codes(STATUSES) or status == CaseStatus.CLOSED:
+        raise NotAllowed
+    _change(case, actor, version, "status_changed", {"from": case.status, "to": status},
+            status=status, closed_at=None)
+
+
+def log_contact_attempt(case: Case, actor: StaffUser, version: int, channel: str,
+                        reached: bool, note: str) -> None:
+    if channel not in codes(CHANNELS):
+        raise NotAllowed
+    fields: dict[str, Any] = {}
+    if reached and case.contacted_at is None:
+        fields["contacted_at"] = utcnow()
+    _change(case, actor, version, "contact_attempt",
+            {"channel": channel, "reached": reached, "note": note.strip()[:ATTEMPT_NOTE_LIMIT]},
+            **fields)
+
+
+def add_note(case: Case, actor: StaffUser, version: int, text: str) -> None:
+    text = text.strip()
+    if not text:
+        raise NotAllowed
+    _change(case, actor, version, "note", {"text": text[:NOTE_LIMIT]})
+
+
+def record_outcomes(case: Case, actor: StaffUser, version: int, outcome_codes: list[str],
+                    detail: str) -> None:
+    if not outcome_codes or not set(outcome_codes) <= codes(OUTCOMES):
+        raise NotAllowed
+    outcomes = {"codes": outcome_codes, "detail": detail.strip()[:DETAIL_LIMIT]}
+    _change(case, actor, version, "outcomes_recorded", outcomes, outcomes=outcomes)
+
+
+def name_contact_person(case: Case, actor: StaffUser, version: int, *,
+                        staff_id: int | None = None, name: str = "", title: str = "") -> None:
+    """The asiakasvastaava: a member of the case's team, or someone outside it."""
+    if staff_id is not None:
+        person = db.session.get(StaffUser, staff_id)
+        if person is None or case.team not in person.teams:
+            raise NotAllowed
+        _change(case, actor, version, "contact_person_named",
+                {"staff_id": person.id, "name": person.name, "title": person.title},
+                contact_person_id=person.id, contact_person_name=None,
+                contact_person_title=None)
+        return
+    name, title = name.strip()[:200], title.strip()[:120]
+    if not name or not title:
+        raise NotAllowed
+    _change(case, actor, version, "contact_person_named", {"name": name, "title": title},
+            contact_person_id=None, contact_person_name=name, contact_person_title=title)
+
+
+def close(case: Case, actor: StaffUser, version: int, reason: str, note: str = "") -> None:
+    if reason not in codes(CLOSE_REASONS):
+        raise NotAllowed
+    _change(case, actor, version, "closed", {"reason": reason, "note": note.strip()[:NOTE_LIMIT]},
+            status=CaseStatus.CLOSED, close_reason=reason, closed_at=utcnow())

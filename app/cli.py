@@ -1,0 +1,198 @@
+"""Flask commands: db, translate, teams, staff, demo.
+
+Run them as `flask --app wsgi <group> <command>`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import pyotp
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app import accounts, catalogues, demo, migrate, retention, teams
+from app.extensions import db
+from app.i18n import languages
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+translate_cli = AppGroup("translate", help="Message catalogues for translators.")
+teams_cli = AppGroup("teams", help="Teams and the municipalities they serve.")
+staff_cli = AppGroup("staff", help="Staff accounts.")
+demo_cli = AppGroup("demo", help="Demo data for a laptop.")
+retention_cli = AppGroup("retention", help="Deleting data that is no longer needed.")
+
+
+def fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+# --- db -------------------------------------------------------------------------
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: the newest)."""
+    migrate.upgrade(db.engine, revision)
+    click.echo(f"Database at {migrate.current(db.engine)}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION."""
+    migrate.downgrade(db.engine, revision)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between models and database."""
+    migrate.revision(db.engine, message)
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    click.echo(migrate.current(db.engine) or "(empty)")
+
+
+# --- translate ------------------------------------------------------------------
+
+
+def catalogue_locales() -> list[str]:
+    return [language.locale for language in languages().values()]
+
+
+@translate_cli.command("extract")
+def translate_extract() -> None:
+    """Collect messages from code and templates into translations/messages.pot."""
+    changed = catalogues.extract()
+    click.echo("messages.pot updated." if changed else "messages.pot is up to date.")
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Merge new and changed messages into every language's catalogue."""
+    changed = catalogues.update(catalogue_locales())
+    click.echo(f"Updated: {', '.join(changed)}." if changed else "Every catalogue is up to date.")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogues the app reads (.mo files)."""
+    for locale, count in catalogues.compile_all(catalogue_locales()).items():
+        click.echo(f"{locale}: {count} messages")
+
+
+# --- teams and staff ------------------------------------------------------------
+
+
+@teams_cli.command("create")
+@click.option("--slug", required=True)
+@click.option("--name", required=True)
+@click.option("--municipality", "municipalities", multiple=True, required=True,
+              help="Code or name, or CODE:FINNISH:SWEDISH; repeat for several.")
+@click.option("--contact-days", type=int, required=True,
+              help="Working days within which the team promises to contact a client.")
+@click.option("--phone", required=True)
+@click.option("--email", default=None, help="Team inbox for new-case notices.")
+@click.option("--default", "is_default", is_flag=True,
+              help='Receives cases whose municipality is "other or not sure".')
+@click.option("--notify", is_flag=True, help="E-mail the team inbox about new cases.")
+def teams_create(slug: str, name: str, municipalities: tuple[str, ...], contact_days: int,
+                 phone: str, email: str | None, is_default: bool, notify: bool) -> None:
+    """Create a team."""
+    try:
+        team = teams.create_team(
+            slug=slug, name=name, phone=phone, municipalities=list(municipalities),
+            contact_days=contact_days, email=email, is_default=is_default,
+            notify_new_cases=notify,
+        )
+    except ValueError as error:
+        fail(str(error))
+    click.echo(f"Team {team.slug} created.")
+
+
+@staff_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--title", required=True, help='Shown to clients, e.g. "terveydenhoitaja".')
+@click.option("--role", type=click.Choice(["worker", "lead", "admin"]), required=True)
+@click.option("--team", "team_slugs", multiple=True, required=True)
+@click.option("--ui-language", type=click.Choice(["fi", "sv"]), default="fi")
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the password from standard input.")
+def staff_create(email: str, name: str, title: str, role: str, team_slugs: tuple[str, ...],
+                 ui_language: str, password_stdin: bool) -> None:
+    """Create a staff member and print the authenticator (otpauth://) URI."""
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        user = accounts.create_staff(
+            email=email, name=name, title=title, role=role, team_slugs=list(team_slugs),
+            password=password, ui_locale=ui_language,
+        )
+    except ValueError as error:
+        fail(str(error))
+    click.echo(accounts.otpauth_uri(user))
+
+
+@staff_cli.command("reset-2fa")
+@click.option("--email", required=True)
+def staff_reset_2fa(email: str) -> None:
+    """Give the staff member a new TOTP secret and print its URI."""
+    try:
+        user = accounts.reset_two_factor(email)
+    except ValueError as error:
+        fail(str(error))
+    click.echo(accounts.otpauth_uri(user))
+
+
+@staff_cli.command("disable")
+@click.option("--email", required=True)
+def staff_disable(email: str) -> None:
+    """Stop a staff member from signing in."""
+    try:
+        accounts.disable(email)
+    except ValueError as error:
+        fail(str(error))
+    click.echo("Disabled.")
+
+
+# --- demo -----------------------------------------------------------------------
+
+
+@demo_cli.command("seed")
+def demo_seed() -> None:
+    """Create demo teams, staff and cases (once), and print the demo login."""
+    if current_app.config["ENV_NAME"] == "production":
+        fail("demo data is never created in production")
+    login = demo.seed()
+    click.echo(demo.describe_login(login))
+
+
+@demo_cli.command("totp")
+@click.option("--email", default=demo.DEMO_STAFF[0]["email"])
+def demo_totp(email: str) -> None:
+    """Print a demo account's current two-factor code (development only)."""
+    if current_app.config["ENV_NAME"] == "production":
+        fail("not available in production")
+    user = accounts.find_by_email(email)
+    if user is None:
+        fail("no such staff member")
+    click.echo(pyotp.TOTP(user.totp_secret).now())
+
+
+@retention_cli.command("run")
+def retention_run() -> None:
+    """Delete expired drafts and old personal data of closed cases (run daily)."""
+    report = retention.run()
+    click.echo(f"Drafts deleted: {report.drafts}; throttle records deleted: "
+               f"{report.throttle_events}; closed cases anonymised: {report.cases_anonymised}.")
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, translate_cli, teams_cli, staff_cli, demo_cli, retention_cli):
+        app.cli.add_command(group)

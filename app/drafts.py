@@ -1,0 +1,144 @@
+"""Drafts of the saate: saved at every step, resumable by code on any device."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from app import throttle
+from app.database import utcnow
+from app.extensions import db
+from app.models import Draft
+from app.tokens import group_code, keyed_hash, new_token, normalise_code, random_code, token_hash
+
+RESUME_CODE_LENGTH = 10
+RESUME_SCOPE = "resume"
+
+
+@dataclass
+class OpenDraft:
+    """A draft and the secrets its owner holds: the session token and the resume code."""
+
+    draft: Draft
+    token: str
+    resume_code: str
+
+    @property
+    def display_code(self) -> str:
+        return display_resume_code(self.resume_code)
+
+
+def display_resume_code(code: str) -> str:
+    return group_code(code, RESUME_CODE_LENGTH // 2)
+
+
+def _ttl() -> timedelta:
+    return timedelta(days=current_app.config["DRAFT_TTL_DAYS"])
+
+
+def start(language: str) -> OpenDraft:
+    token, code = new_token(), random_code(RESUME_CODE_LENGTH)
+    now = utcnow()
+    draft = Draft(
+        id=uuid.uuid4().hex, token_hash=token_hash(token),
+        resume_code_hash=keyed_hash(RESUME_SCOPE, code), language=language,
+        answers={}, created_at=now, updated_at=now, expires_at=now + _ttl(),
+    )
+    db.session.add(draft)
+    db.session.commit()
+    return OpenDraft(draft, token, code)
+
+
+def find(token: str | None) -> Draft | None:
+    """The unexpired draft that the token owns."""
+    if not token:
+        return None
+    return db.session.scalar(
+        select(Draft).where(Draft.token_hash == token_hash(token), Draft.expires_at > utcnow())
+    )
+
+
+def save(draft: Draft, answers: dict[str, Any], language: str) -> None:
+    """Keep the step's answers, valid or not; every save extends the expiry."""
+    draft.answers = {**draft.answers, **answers}
+    draft.language = language
+    draft.updated_at = utcnow()
+    draft.expires_at = draft.updated_at + _ttl()
+    db.session.commit()
+
+
+def discard(draft: Draft) -> None:
+    db.session.delete(draft)
+    db.session.commit()
+
+
+def mark_sent(draft: Draft, case_id: int) -> None:
+    """Forget the answers (they now live in the case); keep the row for resends."""
+    draft.sent_case_id = case_id
+    draft.answers = {}
+    db.session.commit()
+
+
+def second_factor_matches(answers: dict[str, Any], typed: str) -> bool:
+    """Birth year, the last four digits of the phone number, or the e-mail address."""
+    typed = typed.strip()
+    if not typed:
+        return False
+    birth_year = str(answers.get("birth_year") or "")
+    phone_digits = re.sub(r"\D", "", str(answers.get("phone") or ""))
+    email = str(answers.get("email") or "").strip().lower()
+    candidates = {birth_year} if re.fullmatch(r"\d{4}", birth_year) else set()
+    if len(phone_digits) >= 4:
+        candidates.add(phone_digits[-4:])
+    if email:
+        candidates.add(email)
+    return typed.lower() in candidates
+
+
+class ResumeRefused(Exception):
+    def __init__(self, throttled: bool) -> None:
+        super().__init__("throttled" if throttled else "no match")
+        self.throttled = throttled
+
+
+def resume(code: str, second_factor: str, address: str) -> OpenDraft:
+    """Open a draft by its resume code and a second factor; give it a new session token.
+
+    Failures are counted per code and per address; past the limits every try is
+    refused for a while, right or wrong, so neither can be guessed.
+    """
+    code = normalise_code(code)
+    config = current_app.config
+    window = timedelta(minutes=config["RESUME_FAILURE_WINDOW_MINUTES"])
+    limits = {
+        f"code:{code}": config["RESUME_MAX_FAILURES_PER_CODE"],
+        f"address:{address}": config["RESUME_MAX_FAILURES_PER_ADDRESS"],
+    }
+    if throttle.is_blocked(RESUME_SCOPE, limits, window):
+        raise ResumeRefused(throttled=True)
+    draft = db.session.scalar(
+        select(Draft).where(
+            Draft.resume_code_hash == keyed_hash(RESUME_SCOPE, code),
+            Draft.expires_at > utcnow(),
+            Draft.sent_case_id.is_(None),
+        )
+    )
+    if draft is None or not second_factor_matches(draft.answers, second_factor):
+        throttle.record_failure(RESUME_SCOPE, *limits)
+        raise ResumeRefused(throttled=False)
+    token = new_token()
+    draft.token_hash = token_hash(token)
+    db.session.commit()
+    return OpenDraft(draft, token, code)
+
+
+def purge_expired() -> int:
+    result = db.session.execute(delete(Draft).where(Draft.expires_at <= utcnow()))
+    db.session.commit()
+    return result.rowcount or 0

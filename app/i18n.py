@@ -1,0 +1,214 @@
+"""Languages: the registry, which one a request uses, and message-by-message fallback.
+
+The registry comes from the LANGUAGES setting (config.py): adding a language takes
+a catalogue in translations/ and one entry there. Public pages carry the
+language in the URL (/fi/, /sv/, /selko/); staff pages use the signed-in
+user's own setting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import Babel, Domain, get_locale
+
+LANGUAGE_COOKIE = "saate_lang"
+
+
+@dataclass(frozen=True)
+class Language:
+    segment: str
+    locale: str
+    name: str
+    html_lang: str
+    fallback: str | None
+    sides: frozenset[str]
+    crisis_line: str
+
+    @property
+    def babel_locale(self) -> Locale:
+        return Locale.parse(self.locale)
+
+
+def load_languages(entries: list[dict]) -> dict[str, Language]:
+    """Language objects keyed by URL segment, in configured order."""
+    languages = {}
+    for entry in entries:
+        language = Language(
+            segment=entry["segment"],
+            locale=entry["locale"],
+            name=entry["name"],
+            html_lang=entry.get("html_lang", entry["locale"].split("@")[0].split("_")[0]),
+            fallback=entry.get("fallback"),
+            sides=frozenset(entry.get("sides", ["public"])),
+            crisis_line=entry.get("crisis_line", "fi"),
+        )
+        languages[language.segment] = language
+    return languages
+
+
+def languages() -> dict[str, Language]:
+    return current_app.extensions["saate_languages"]
+
+
+def public_languages() -> list[Language]:
+    return [lang for lang in languages().values() if "public" in lang.sides]
+
+
+def staff_languages() -> list[Language]:
+    return [lang for lang in languages().values() if "staff" in lang.sides]
+
+
+def default_language() -> Language:
+    return languages()[current_app.config["DEFAULT_LANGUAGE"]]
+
+
+def language_by_segment(segment: str | None) -> Language | None:
+    language = languages().get(segment or "")
+    return language if language and "public" in language.sides else None
+
+
+def language_by_locale(locale: str) -> Language | None:
+    for language in languages().values():
+        if language.locale == locale:
+            return language
+    return None
+
+
+def current_language() -> Language:
+    """The language of this request's page."""
+    language = g.get("language")
+    if language is not None:
+        return language
+    language = _staff_language() or _language_from_path() or default_language()
+    g.language = language
+    return language
+
+
+def _staff_language() -> Language | None:
+    """On staff pages: the signed-in user's own setting, else the browser's."""
+    from app.sessions import is_staff_request
+
+    if not is_staff_request():
+        return None
+    from flask_login import current_user
+
+    offered = {lang.locale: lang for lang in staff_languages()}
+    if current_user and current_user.is_authenticated and current_user.ui_locale in offered:
+        return offered[current_user.ui_locale]
+    best = request.accept_languages.best_match(list(offered))
+    return offered[best] if best else default_language()
+
+
+def _language_from_path() -> Language | None:
+    # When routing failed (404/405) there are no URL values: read the prefix.
+    try:
+        first = request.path.strip("/").split("/", 1)[0]
+    except RuntimeError:
+        return None
+    return language_by_segment(first)
+
+
+def select_locale() -> str:
+    return current_language().locale
+
+
+def preferred_language() -> Language:
+    """For `/`: the remembered choice, else Accept-Language, else the default."""
+    remembered = language_by_segment(request.cookies.get(LANGUAGE_COOKIE))
+    if remembered:
+        return remembered
+    # Plain Finnish is only ever chosen on purpose, never from the browser's settings.
+    offered = {
+        lang.locale.replace("_", "-"): lang
+        for lang in public_languages()
+        if lang.fallback is None
+    }
+    best = request.accept_languages.best_match(list(offered))
+    return offered[best] if best else default_language()
+
+
+def switch_links() -> list[tuple[Language, str, bool]]:
+    """Each public language with the same page's URL in it, and whether it is current."""
+    current = current_language()
+    rule = request.url_rule
+    endpoint = request.endpoint if rule is not None and "lang" in rule.arguments else None
+    args = dict(request.view_args or {})
+    links = []
+    for language in public_languages():
+        if endpoint:
+            url = url_for(endpoint, **{**args, "lang": language.segment})
+        else:
+            url = url_for("public.landing", lang=language.segment)
+        links.append((language, url, language == current))
+    return links
+
+
+class FallbackDomain(Domain):
+    """Loads each language's catalogue and, message by message, its fallback's.
+
+    Flask-Babel loads only the first catalogue gettext finds, so plain Finnish
+    (fi@selko) would show English for every message not yet written in it.
+    """
+
+    def __init__(self, directory: Path, registry: dict[str, Language]) -> None:
+        super().__init__(translation_directories=[str(directory)])
+        self.directory = directory
+        self.registry = registry
+        self._by_locale: dict[str, Translations | NullTranslations] = {}
+
+    def get_translations(self) -> Translations | NullTranslations:
+        locale = get_locale()
+        if locale is None:
+            return NullTranslations()
+        return self.translations_for(str(locale))
+
+    def translations_for(self, locale: str) -> Translations | NullTranslations:
+        cached = self._by_locale.get(locale)
+        if cached is not None:
+            return cached
+        translations = self._load(locale)
+        language = language_by_locale_in(self.registry, locale)
+        if language and language.fallback and language.fallback != locale:
+            # A fresh object: a catalogue must never become its own fallback.
+            translations.add_fallback(self._load(language.fallback))
+        self._by_locale[locale] = translations
+        return translations
+
+    def _load(self, locale: str) -> Translations | NullTranslations:
+        path = self.directory / locale / "LC_MESSAGES" / "messages.mo"
+        if not path.exists():
+            return NullTranslations()
+        with path.open("rb") as fileobj:
+            return Translations(fileobj, domain="messages")
+
+
+def language_by_locale_in(registry: dict[str, Language], locale: str) -> Language | None:
+    return next((lang for lang in registry.values() if lang.locale == locale), None)
+
+
+class AppBabel(Babel):
+    """Flask-Babel whose message domain belongs to the app, not to the extension object."""
+
+    @property
+    def domain_instance(self) -> Domain:  # type: ignore[override]
+        return current_app.extensions["saate_domain"]
+
+
+def init_app(app: Flask) -> None:
+    registry = load_languages(app.config["LANGUAGES"])
+    app.extensions["saate_languages"] = registry
+    app.extensions["saate_domain"] = FallbackDomain(
+        Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), registry
+    )
+
+    @app.context_processor
+    def language_context() -> dict:
+        return {
+            "current_language": current_language,
+            "language_switch_links": switch_links,
+        }

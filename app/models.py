@@ -1,0 +1,279 @@
+"""The data model. Answers and choices are stored as stable codes; labels live in
+the message catalogues (see app/saate/schema.py)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import Base, utcnow
+
+
+class CaseKind(enum.StrEnum):
+    CONTACT_REQUEST = "contact_request"
+    SAATE = "saate"
+
+
+class CaseStatus(enum.StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    WAITING_FOR_CLIENT = "waiting_for_client"
+    ROUTED = "routed"
+    CLOSED = "closed"
+
+
+class StaffRole(enum.StrEnum):
+    WORKER = "worker"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+staff_teams = Table(
+    "staff_team",
+    Base.metadata,
+    Column("staff_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("team_id", ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Team(Base):
+    """A work-ability support team; it serves the municipalities listed for it."""
+
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    contact_days: Mapped[int] = mapped_column(Integer, default=3)
+    # The team that gets cases whose municipality is "other or not sure".
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    notify_new_cases: Mapped[bool] = mapped_column(Boolean, default=False)
+    retention_days: Mapped[int] = mapped_column(Integer, default=365)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    municipalities: Mapped[list[Municipality]] = relationship(
+        back_populates="team", order_by="Municipality.name_fi"
+    )
+    members: Mapped[list[StaffUser]] = relationship(
+        secondary=staff_teams, back_populates="teams"
+    )
+
+
+class Municipality(Base):
+    """A municipality by its Statistics Finland code, and the team serving it."""
+
+    __tablename__ = "municipality"
+
+    code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    name_fi: Mapped[str] = mapped_column(String(100))
+    name_sv: Mapped[str] = mapped_column(String(100))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+
+    team: Mapped[Team] = relationship(back_populates="municipalities")
+
+    def name_in(self, html_lang: str) -> str:
+        return self.name_sv if html_lang == "sv" else self.name_fi
+
+
+class StaffUser(UserMixin, Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Shown to clients with the first name, e.g. "terveydenhoitaja".
+    title: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16), default=StaffRole.WORKER)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    # The last TOTP time step accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)
+    ui_locale: Mapped[str] = mapped_column(String(16), default="fi")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    teams: Mapped[list[Team]] = relationship(secondary=staff_teams, back_populates="members")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a disabled account cannot sign in.
+        return self.active
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else ""
+
+
+class Case(Base):
+    """A contact request or a sent saate, in its team's queue."""
+
+    __tablename__ = "case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(24), default=CaseStatus.NEW)
+    # The URL segment of the language the client used (fi, sv, selko).
+    language: Mapped[str] = mapped_column(String(16))
+    municipality_code: Mapped[str] = mapped_column(String(8))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    flags: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reference: Mapped[str] = mapped_column(String(8), unique=True)
+    status_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Makes sending idempotent: the draft's id, or the contact form's one-time key.
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    promised_contact_date: Mapped[date] = mapped_column(Date)
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    contact_person_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    contact_person_name: Mapped[str | None] = mapped_column(String(200))
+    contact_person_title: Mapped[str | None] = mapped_column(String(120))
+    outcomes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    close_reason: Mapped[str | None] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column()
+    # When a worker first reached the client: the promise is kept from then on.
+    contacted_at: Mapped[datetime | None] = mapped_column()
+
+    team: Mapped[Team] = relationship()
+    handler: Mapped[StaffUser | None] = relationship(foreign_keys=[handler_id])
+    contact_person: Mapped[StaffUser | None] = relationship(foreign_keys=[contact_person_id])
+    consents: Mapped[list[CaseConsent]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseConsent.actor"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseEvent.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    __table_args__ = (
+        # The queue: a team's cases oldest first, optionally by status (keyset on id).
+        Index("ix_case_team_created", "team_id", "created_at", "id"),
+        # Staff of several teams: SQLite merges team_id IN (…) by walking this one.
+        Index("ix_case_created", "created_at", "id"),
+        Index("ix_case_team_status_created", "team_id", "status", "created_at", "id"),
+        Index("ix_case_handler_status", "handler_id", "status"),
+    )
+
+    @property
+    def display_reference(self) -> str:
+        return f"{self.reference[:4]}-{self.reference[4:]}"
+
+
+class CaseConsent(Base):
+    """The client's answer on sharing with one network actor."""
+
+    __tablename__ = "case_consent"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor: Mapped[str] = mapped_column(String(32), primary_key=True)
+    share: Mapped[bool] = mapped_column(Boolean, default=False)
+    share_health: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="consents")
+
+
+class CaseEvent(Base):
+    """One line of a case's timeline; appended, never edited."""
+
+    __tablename__ = "case_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[StaffUser | None] = relationship()
+
+    __table_args__ = (Index("ix_case_event_case_id", "case_id", "id"),)
+
+
+class AccessLogEntry(Base):
+    """Who looked at or changed which case, when (käyttöloki); append-only."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    # Kept after the case's personal data is deleted, so not a foreign key.
+    case_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+    staff: Mapped[StaffUser] = relationship()
+
+    __table_args__ = (
+        Index("ix_access_log_case", "case_id", "id"),
+        Index("ix_access_log_staff", "staff_id", "id"),
+    )
+
+
+class Draft(Base):
+    """A saate being filled in: saved at every step, resumable by code."""
+
+    __tablename__ = "draft"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    resume_code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    sent_case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"))
+
+
+class ThrottleEvent(Base):
+    """A failed attempt at something guessable (resume code, sign-in)."""
+
+    __tablename__ = "throttle_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "resume" or "sign_in"; the key is a keyed hash, never the raw value.
+    scope: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_throttle_event_scope_key_at", "scope", "key_hash", "at"),)
+
+
+class Feedback(Base):
+    """The one optional question after sending: how easy was it (1-5)."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case.id", ondelete="SET NULL"), unique=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(16))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

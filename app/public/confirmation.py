@@ -1,0 +1,67 @@
+"""After sending: reference code, promised date, status link, one feedback question."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from app import cases, feedback
+from app.extensions import db
+from app.i18n import current_language
+from app.models import Case
+from app.saate.forms import select_choices
+
+from . import bp
+from .helpers import SENT_CASE
+
+FEEDBACK_COMMENT_LIMIT = 1000
+
+
+class FeedbackForm(FlaskForm):
+    rating = RadioField(
+        _l("How easy was it to fill in?"),
+        # Translators: feedback scale; 1 is the worst and 5 the best.
+        choices=select_choices([("1", _l("1 – very hard")), ("2", "2"), ("3", "3"),
+                                ("4", "4"), ("5", _l("5 – very easy"))]),
+        validators=[Optional()], validate_choice=False, default=None,
+    )
+    comment = TextAreaField(
+        _l("What could we do better? (optional)"),
+        validators=[Length(max=FEEDBACK_COMMENT_LIMIT,
+                           message=_l("Write at most %(max)d characters."))],
+    )
+
+
+def sent_case(kind: str) -> Case | None:
+    case_id = session.get(SENT_CASE)
+    case = db.session.get(Case, case_id) if case_id else None
+    return case if case is not None and case.kind == kind else None
+
+
+def confirmation_page(kind: str, form: FeedbackForm | None = None) -> str | Response:
+    case = sent_case(kind)
+    if case is None:
+        return redirect(url_for("public.landing"))
+    status_url = url_for("public.status", token=cases.status_token(case), _external=True)
+    return render_template(
+        "public/confirmation.html", case=case, status_url=status_url,
+        feedback_form=form or FeedbackForm(), feedback_given=feedback.given_for(case),
+    )
+
+
+@bp.post("/<lang:lang>/feedback/<kind>")
+def give_feedback(kind: str) -> str | Response:
+    case = sent_case(kind)
+    form = FeedbackForm()
+    if case is None:
+        return redirect(url_for("public.landing"))
+    if not form.validate_on_submit():
+        return confirmation_page(kind, form)
+    rating = int(form.rating.data) if form.rating.data in {"1", "2", "3", "4", "5"} else None
+    feedback.record(case, current_language().segment, rating, form.comment.data or "")
+    endpoint = "public.contact_sent" if kind == "contact_request" else "public.saate_sent"
+    return redirect(url_for(endpoint) + "#feedback", code=303)

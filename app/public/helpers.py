@@ -1,0 +1,90 @@
+"""What the client-side views share: choices, defaults, the session's secrets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import session
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+from wtforms import SelectChoice
+
+from app import drafts
+from app.i18n import current_language
+from app.models import Draft
+from app.saate.forms import ChoiceSource, SaateForm, build_form, select_choices
+from app.saate.schema import Answers, Question, Step
+from app.teams import OTHER_MUNICIPALITY, municipality_choices
+
+DRAFT_TOKEN = "draft_token"  # noqa: S105  (a session key name)
+RESUME_CODE = "resume_code"
+SENT_CASE = "sent_case"
+
+
+def choice_sources() -> dict[str, ChoiceSource]:
+    def municipalities() -> list[SelectChoice]:
+        return select_choices([
+            # Translators: first, empty option of the municipality list.
+            ("", _("Choose a municipality")),
+            *municipality_choices(current_language().html_lang),
+            (OTHER_MUNICIPALITY, _("Other municipality or not sure")),
+        ])
+
+    return {"municipalities": municipalities}
+
+
+def dynamic_label(source: str, code: str) -> str:
+    """The label of a run-time choice, e.g. a municipality's name in this language."""
+    labels = {choice.value: choice.label for choice in choice_sources()[source]()}
+    return str(labels.get(code, code))
+
+
+def form_defaults() -> dict[str, Any]:
+    return {"contact_language": "sv" if current_language().html_lang == "sv" else "fi"}
+
+
+def step_form(step: Step, answers: Answers | None = None, formdata: Any = None) -> SaateForm:
+    return build_form(step, answers, choice_sources(), form_defaults(), formdata)
+
+
+def step_problems(step: Step, answers: Answers) -> list[tuple[Question, str]]:
+    """What is wrong with a step's saved answers (for check answers and sending)."""
+    form = build_form(step, None, choice_sources(), None, answers_as_formdata(answers),
+                      meta={"csrf": False})
+    form.validate()
+    return form.question_errors()
+
+
+def answers_as_formdata(answers: Answers) -> MultiDict:
+    data = MultiDict()
+    for code, value in answers.items():
+        if isinstance(value, list):
+            for item in value:
+                data.add(code, item)
+        elif isinstance(value, bool):
+            if value:
+                data.add(code, "y")
+        elif value is not None:
+            data.add(code, str(value))
+    return data
+
+
+def current_draft() -> Draft | None:
+    return drafts.find(session.get(DRAFT_TOKEN))
+
+
+def own_draft(opened: drafts.OpenDraft) -> None:
+    """Remember the draft's secrets in this browser's session."""
+    session.permanent = True
+    session[DRAFT_TOKEN] = opened.token
+    session[RESUME_CODE] = opened.resume_code
+
+
+def forget_draft() -> None:
+    session.pop(DRAFT_TOKEN, None)
+    session.pop(RESUME_CODE, None)
+
+
+def display_resume_code() -> str | None:
+    code = session.get(RESUME_CODE)
+    return drafts.display_resume_code(code) if code else None

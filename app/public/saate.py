@@ -1,0 +1,190 @@
+"""The saate: start, one page per step, check answers, send; save, resume, delete."""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, request, session, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import StringField
+
+from app import cases, drafts
+from app.i18n import current_language
+from app.saate.answers import form_rows
+from app.saate.schema import SAATE, Step
+from app.security import keeps_answers_on_csrf_failure
+
+from . import bp
+from .helpers import (
+    SENT_CASE,
+    current_draft,
+    display_resume_code,
+    dynamic_label,
+    forget_draft,
+    own_draft,
+    step_form,
+    step_problems,
+)
+
+FIRST_STEP = SAATE.steps[0]
+
+
+class ActionForm(FlaskForm):
+    """A form with only the CSRF token: start, send, delete."""
+
+
+class ResumeForm(FlaskForm):
+    code = StringField()
+    second_factor = StringField()
+
+
+@bp.route("/<lang:lang>/saate/", methods=["GET", "POST"])
+def saate_start() -> str | Response:
+    form = ActionForm()
+    if form.validate_on_submit():
+        if current_draft() is None:
+            own_draft(drafts.start(current_language().segment))
+        return redirect(url_for("public.saate_step", slug=FIRST_STEP.slug))
+    return render_template("public/saate_start.html", form=form, form_def=SAATE,
+                           draft=current_draft())
+
+
+@bp.route("/<lang:lang>/saate/<slug>", methods=["GET", "POST"])
+@keeps_answers_on_csrf_failure
+def saate_step(slug: str) -> str | Response:
+    step = SAATE.step(slug) or abort(404)
+    draft = current_draft()
+    if request.method == "GET":
+        if draft is not None and draft.sent_case_id:
+            return redirect(url_for("public.saate_sent"))
+        form = step_form(step, draft.answers if draft else {})
+        return render_step(step, form, draft)
+
+    form = step_form(step, formdata=request.form)
+    valid = form.validate()
+    if form.csrf_failed:
+        # Nothing is saved from a post we cannot trust; the answers stay on the page.
+        return render_step(step, form, draft, csrf_expired=True), 400
+    if draft is None:
+        opened = drafts.start(current_language().segment)
+        own_draft(opened)
+        draft = opened.draft
+    elif draft.sent_case_id:
+        return redirect(url_for("public.saate_sent"))
+    drafts.save(draft, form.answers(), current_language().segment)
+    if request.form.get("action") == "save":
+        return redirect(url_for("public.saate_saved"))
+    if not valid:
+        return render_step(step, form, draft)
+    if request.args.get("from") == "check":
+        return redirect(url_for("public.saate_check"))
+    following = SAATE.next_step(step.slug)
+    if following is None:
+        return redirect(url_for("public.saate_check"))
+    return redirect(url_for("public.saate_step", slug=following.slug))
+
+
+def render_step(step: Step, form, draft, csrf_expired: bool = False) -> str:  # type: ignore[no-untyped-def]
+    previous = SAATE.previous_step(step.slug)
+    answers = draft.answers if draft else {}
+    notices = SAATE.notices_after(previous.slug, answers) if previous else []
+    return render_template(
+        "public/step.html",
+        form=form,
+        form_def=SAATE,
+        step=step,
+        number=SAATE.step_number(step.slug),
+        total=len(SAATE.steps),
+        back_url=(url_for("public.saate_step", slug=previous.slug) if previous
+                  else url_for("public.saate_start")),
+        notices=notices,
+        resume_code=display_resume_code() if draft else None,
+        csrf_expired=csrf_expired,
+        has_errors=csrf_expired or bool(form.question_errors()),
+        from_check=request.args.get("from") == "check",
+    )
+
+
+@bp.get("/<lang:lang>/saate/saved")
+def saate_saved() -> str | Response:
+    if current_draft() is None:
+        return redirect(url_for("public.saate_start"))
+    return render_template("public/saved.html", resume_code=display_resume_code())
+
+
+@bp.route("/<lang:lang>/saate/check", methods=["GET", "POST"])
+@keeps_answers_on_csrf_failure
+def saate_check() -> str | Response | tuple[str, int]:
+    draft = current_draft()
+    if draft is None:
+        return redirect(url_for("public.resume"))
+    if draft.sent_case_id:
+        return redirect(url_for("public.saate_sent"))
+    problems = {step.slug: step_problems(step, draft.answers) for step in SAATE.steps}
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_check(draft, problems, form, csrf_expired=True), 400
+        if not any(problems.values()):
+            case = cases.create_case(SAATE, current_language().segment, draft.answers, draft.id)
+            drafts.mark_sent(draft, case.id)
+            session[SENT_CASE] = case.id
+            return redirect(url_for("public.saate_sent"))
+    return render_check(draft, problems, form, show_problems=request.method == "POST")
+
+
+def render_check(draft, problems, form, csrf_expired=False, show_problems=False) -> str:  # type: ignore[no-untyped-def]
+    has_problems = any(problems.values())
+    return render_template(
+        "public/check.html", form=form, form_def=SAATE,
+        answer_rows=form_rows(SAATE, draft.answers, dynamic_label),
+        problems=problems, has_problems=has_problems, show_problems=show_problems,
+        csrf_expired=csrf_expired, resume_code=display_resume_code(),
+        has_errors=csrf_expired or (show_problems and has_problems),
+    )
+
+
+@bp.get("/<lang:lang>/saate/sent")
+def saate_sent() -> str | Response:
+    return render_confirmation("saate")
+
+
+@bp.route("/<lang:lang>/saate/delete", methods=["GET", "POST"])
+def saate_delete() -> str | Response:
+    draft = current_draft()
+    form = ActionForm()
+    if form.validate_on_submit():
+        if draft is not None and not draft.sent_case_id:
+            drafts.discard(draft)
+        forget_draft()
+        return render_template("public/deleted.html")
+    if draft is None or draft.sent_case_id:
+        return redirect(url_for("public.saate_start"))
+    return render_template("public/delete_draft.html", form=form)
+
+
+@bp.route("/<lang:lang>/resume", methods=["GET", "POST"])
+@keeps_answers_on_csrf_failure
+def resume() -> str | Response | tuple[str, int]:
+    form = ResumeForm()
+    error = None
+    status = 200
+    if request.method == "POST":
+        if not form.validate():
+            error, status = "csrf", 400
+        else:
+            try:
+                opened = drafts.resume(form.code.data or "", form.second_factor.data or "",
+                                       request.remote_addr or "unknown")
+            except drafts.ResumeRefused as refused:
+                error, status = ("throttled", 429) if refused.throttled else ("no_match", 200)
+            else:
+                own_draft(opened)
+                return redirect(url_for("public.saate_check"))
+    return render_template("public/resume.html", form=form, error=error,
+                           has_errors=error is not None), status
+
+
+def render_confirmation(kind: str) -> str | Response:
+    from .confirmation import confirmation_page
+
+    return confirmation_page(kind)

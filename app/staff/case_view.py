@@ -1,0 +1,129 @@
+"""One case: read it (logged), print it (logged), act on it (each action an event)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app import access_log, cases
+from app.case_terms import CLOSE_REASONS, EVENT_LABELS, KINDS, OUTCOMES, STATUSES, label
+from app.i18n import languages
+from app.models import Case, StaffRole
+from app.saate.answers import form_rows
+from app.saate.forms import select_choices
+from app.saate.schema import describe
+from app.teams import municipality_name
+
+from . import bp
+from .forms import ACTION_FORMS, CaseActionForm
+
+
+def case_or_404(case_id: int) -> Case:
+    case = cases.visible_case(current_user, case_id)
+    if case is None:
+        abort(404)  # Another team's case looks exactly like a missing one.
+    return case
+
+
+def action_forms(case: Case, posted: tuple[str, CaseActionForm] | None = None) -> dict:
+    """Every action's form for the case; the one just posted keeps what was typed."""
+    forms = {}
+    for name, form_class in ACTION_FORMS.items():
+        if posted and posted[0] == name:
+            form = posted[1]
+        else:
+            form = form_class(formdata=None, version=case.version)
+        forms[name] = form
+    members = sorted((m for m in case.team.members if m.active), key=lambda m: m.name)
+    forms["assign"].assignee.choices = select_choices(
+        (m.id, f"{m.name}, {m.title}") for m in members)
+    forms["contact-person"].staff_member.choices = select_choices([
+        ("", _("Someone outside the team")),
+        *[(str(m.id), f"{m.name}, {m.title}") for m in members],
+    ])
+    forms["version"] = case.version
+    return forms
+
+
+def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
+                conflict: bool = False, template: str = "staff/case.html") -> str:
+    form = describe(case.kind)
+    return render_template(
+        template,
+        case=case,
+        form_def=form,
+        answer_rows=form_rows(form, case.answers, lambda source, code: municipality_name(code)),
+        flags=[flag for flag in form.flags if flag.code in case.flags.get("codes", [])],
+        client_language=languages()[case.language].name if case.language in languages()
+        else case.language,
+        forms=action_forms(case, posted),
+        conflict=conflict,
+        posted_action=posted[0] if posted else None,
+        may_assign=current_user.role in {StaffRole.LEAD, StaffRole.ADMIN},
+        terms={"statuses": STATUSES, "reasons": CLOSE_REASONS, "outcomes": OUTCOMES,
+               "kinds": KINDS, "events": EVENT_LABELS},
+        label=label,
+    )
+
+
+@bp.get("/cases/<int:case_id>")
+def case(case_id: int) -> str:
+    found = case_or_404(case_id)
+    access_log.record(current_user, access_log.Action.VIEW, found.id)
+    return render_case(found)
+
+
+@bp.get("/cases/<int:case_id>/print")
+def case_print(case_id: int) -> str:
+    found = case_or_404(case_id)
+    access_log.record(current_user, access_log.Action.PRINT, found.id)
+    return render_case(found, template="staff/case_print.html")
+
+
+def run_action(name: str, case: Case, form: CaseActionForm) -> None:
+    version = form.version.data
+    data = form.data
+    actions: dict[str, Callable[[], None]] = {
+        "claim": lambda: cases.claim(case, current_user, version),
+        "assign": lambda: cases.assign(case, current_user, version, data["assignee"]),
+        "status": lambda: cases.set_status(case, current_user, version, data["status"]),
+        "contact-attempt": lambda: cases.log_contact_attempt(
+            case, current_user, version, data["channel"], data["reached"] == "yes",
+            data["note"] or ""),
+        "note": lambda: cases.add_note(case, current_user, version, data["text"]),
+        "outcomes": lambda: cases.record_outcomes(case, current_user, version,
+                                                  data["outcomes"], data["detail"] or ""),
+        "contact-person": lambda: cases.name_contact_person(
+            case, current_user, version,
+            staff_id=int(data["staff_member"]) if data["staff_member"] else None,
+            name=data["name"] or "", title=data["title"] or ""),
+        "close": lambda: cases.close(case, current_user, version, data["reason"],
+                                     data["note"] or ""),
+    }
+    actions[name]()
+
+
+@bp.post("/cases/<int:case_id>/<action>")
+def case_action(case_id: int, action: str) -> str | Response | tuple[str, int]:
+    if action not in ACTION_FORMS:
+        abort(404)
+    found = case_or_404(case_id)
+    posted = ACTION_FORMS[action]()
+    # Choices depend on the team; fill them in before validating.
+    forms = action_forms(found, (action, posted))
+    if not forms[action].validate():
+        return render_case(found, (action, posted)), 400
+    try:
+        run_action(action, found, posted)
+    except cases.Conflict:
+        cases.refresh(found)
+        return render_case(found, (action, posted), conflict=True), 409
+    except cases.NotAllowed:
+        flash(_("That action is not possible for this case."))
+        return render_case(found, (action, posted)), 400
+    flash(_("Saved."))
+    return redirect(url_for("staff.case", case_id=found.id))

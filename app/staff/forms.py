@@ -1,0 +1,95 @@
+"""Forms of the staff side; every case action carries the case version it was made on."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES
+from app.cases import ATTEMPT_NOTE_LIMIT, DETAIL_LIMIT, NOTE_LIMIT
+from app.saate.forms import select_choices
+from app.saate.schema import Choice
+
+
+def choices(terms: tuple[Choice, ...]) -> list[SelectChoice]:
+    return select_choices((term.code, term.label) for term in terms)
+
+
+def too_long(limit: int) -> Length:
+    return Length(max=limit, message=_l("Write at most %(max)d characters."))
+
+
+class CaseActionForm(FlaskForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+
+
+class ClaimForm(CaseActionForm):
+    pass
+
+
+class AssignForm(CaseActionForm):
+    assignee = SelectField(_l("Assign to"), coerce=int, validate_choice=True)
+
+
+class StatusForm(CaseActionForm):
+    status = SelectField(_l("New status"),
+                         choices=[c for c in choices(STATUSES) if c.value != "closed"])
+
+
+class ContactAttemptForm(CaseActionForm):
+    channel = SelectField(_l("How"), choices=choices(CHANNELS))
+    reached = RadioField(
+        _l("Was the client reached?"),
+        choices=select_choices([("yes", _l("Yes")), ("no", _l("No"))]),
+        validators=[InputRequired(message=_l("Choose whether the client was reached"))],
+    )
+    note = TextAreaField(_l("Short note (optional)"), validators=[too_long(ATTEMPT_NOTE_LIMIT)])
+
+
+class NoteForm(CaseActionForm):
+    text = TextAreaField(_l("Internal note"),
+                         validators=[InputRequired(message=_l("Write the note")),
+                                     too_long(NOTE_LIMIT)])
+
+
+class OutcomesForm(CaseActionForm):
+    outcomes = SelectMultipleField(
+        _l("Where was the client routed?"), choices=choices(OUTCOMES),
+        validators=[InputRequired(message=_l("Choose at least one outcome"))],
+    )
+    detail = TextAreaField(_l("Details (optional)"), validators=[too_long(DETAIL_LIMIT)])
+
+
+class ContactPersonForm(CaseActionForm):
+    staff_member = SelectField(_l("A member of the team"), coerce=str)
+    name = StringField(_l("Or someone outside the team: name"),
+                       validators=[Optional(), too_long(200)])
+    title = StringField(_l("Title"), validators=[Optional(), too_long(120)])
+
+
+class CloseForm(CaseActionForm):
+    reason = SelectField(_l("Reason for closing"), choices=choices(CLOSE_REASONS))
+    note = TextAreaField(_l("Note (optional)"), validators=[too_long(NOTE_LIMIT)])
+
+
+ACTION_FORMS: dict[str, type[CaseActionForm]] = {
+    "claim": ClaimForm,
+    "assign": AssignForm,
+    "status": StatusForm,
+    "contact-attempt": ContactAttemptForm,
+    "note": NoteForm,
+    "outcomes": OutcomesForm,
+    "contact-person": ContactPersonForm,
+    "close": CloseForm,
+}

@@ -1,0 +1,151 @@
+"""Staff sign-in: password and TOTP, throttling, idle timeout, cookies, the url_map walk."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.auth import OPEN_ENDPOINTS
+from tests.support.i18n import translated
+from tests.support.pages import csrf_token, error_summary
+from tests.support.staff import PASSWORD, make_staff, sign_in, totp_code
+
+pytestmark = pytest.mark.usefixtures("teams")
+
+
+def password_step(client: FlaskClient, email: str, password: str):  # type: ignore[no-untyped-def]
+    page = client.get("/staff/sign-in").text
+    return client.post("/staff/sign-in", data={"email": email, "password": password,
+                                               "csrf_token": csrf_token(page)})
+
+
+def code_step(client: FlaskClient, code: str):  # type: ignore[no-untyped-def]
+    page = client.get("/staff/sign-in/code").text
+    return client.post("/staff/sign-in/code", data={"code": code, "csrf_token": csrf_token(page)})
+
+
+def test_sign_in_with_password_and_code(client: FlaskClient) -> None:
+    user = make_staff("testi.tyontekija@example.test")
+    assert client.get("/staff/").location == "/staff/sign-in"
+    sign_in(client, user)
+    assert client.get("/staff/").status_code == 200
+
+
+def test_wrong_password_and_unknown_address_look_the_same(client: FlaskClient) -> None:
+    make_staff("testi.tyontekija@example.test")
+    wrong = password_step(client, "testi.tyontekija@example.test", "wrong-password-here")
+    unknown = password_step(client, "nobody@example.test", PASSWORD)
+    assert wrong.status_code == unknown.status_code == 200
+    assert error_summary(wrong.text) == error_summary(unknown.text) != []
+
+
+def test_wrong_and_reused_codes_are_refused(client: FlaskClient, app: Flask) -> None:
+    user = make_staff("testi.tyontekija@example.test")
+    password_step(client, user.email, PASSWORD)
+    assert code_step(client, "000000").status_code == 200
+    code = totp_code(user)
+    assert code_step(client, code).location == "/staff/"
+    other = app.test_client()
+    password_step(other, user.email, PASSWORD)
+    response = code_step(other, code)
+    assert response.status_code == 200
+    assert "error-summary" in response.text
+
+
+def test_failed_sign_ins_are_throttled_per_account(client: FlaskClient, app: Flask) -> None:
+    user = make_staff("testi.tyontekija@example.test")
+    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
+        password_step(client, user.email, "wrong-password-here")
+    response = password_step(app.test_client(), user.email, PASSWORD)
+    assert response.status_code == 429
+    assert translated(app, "fi", "Too many failed sign-ins. For safety, wait 15 minutes and "
+                                 "try again.") in response.text
+
+
+def test_failed_sign_ins_are_throttled_per_address(client: FlaskClient, app: Flask) -> None:
+    user = make_staff("testi.tyontekija@example.test")
+    for number in range(app.config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]):
+        password_step(client, f"guess{number}@example.test", "wrong-password-here")
+    assert password_step(client, user.email, PASSWORD).status_code == 429
+
+
+def test_idle_timeout_signs_out(client: FlaskClient, app: Flask) -> None:
+    user = make_staff("testi.tyontekija@example.test")
+    sign_in(client, user)
+    with client.session_transaction("/staff/") as session:
+        session["last_seen"] = time.time() - 60 * app.config["STAFF_IDLE_MINUTES"] - 1
+    assert client.get("/staff/").location == "/staff/sign-in"
+    assert client.get("/staff/").location == "/staff/sign-in"
+
+
+def test_sign_out(client: FlaskClient) -> None:
+    user = make_staff("testi.tyontekija@example.test")
+    sign_in(client, user)
+    token = csrf_token(client.get("/staff/").text)
+    client.post("/staff/sign-out", data={"csrf_token": token})
+    assert client.get("/staff/").location == "/staff/sign-in"
+
+
+def test_session_is_renewed_at_sign_in(client: FlaskClient) -> None:
+    user = make_staff("testi.tyontekija@example.test")
+    with client.session_transaction("/staff/") as session:
+        session["planted"] = "by someone else"
+    sign_in(client, user)
+    with client.session_transaction("/staff/") as session:
+        assert "planted" not in session
+        assert session["_user_id"] == str(user.id)
+
+
+def test_staff_cookie_is_separate_and_strict(client: FlaskClient) -> None:
+    make_staff("testi.tyontekija@example.test")
+    response = password_step(client, "testi.tyontekija@example.test", PASSWORD)
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("saate_staff=")
+    assert "SameSite=Strict" in cookie and "Path=/staff" in cookie and "HttpOnly" in cookie
+    public = client.get("/fi/saate/").headers.getlist("Set-Cookie")
+    assert not any(c.startswith("saate_staff=") for c in public)
+
+
+def test_disabled_account_cannot_sign_in(client: FlaskClient, app: Flask) -> None:
+    from app import accounts
+
+    user = make_staff("testi.tyontekija@example.test")
+    accounts.disable(user.email)
+    response = password_step(client, user.email, PASSWORD)
+    assert response.status_code == 200 and "error-summary" in response.text
+
+
+def example_url(rule) -> str:  # type: ignore[no-untyped-def]
+    values = {"case_id": 1, "action": "claim"}
+    return rule.rule.replace("<int:case_id>", "1").replace("<action>", values["action"])
+
+
+def test_every_staff_route_requires_sign_in(app: Flask, client: FlaskClient) -> None:
+    """Walk the url_map: nothing under /staff opens without signing in, bar the allow-list."""
+    token = csrf_token(client.get("/staff/sign-in").text)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/staff") or rule.endpoint in OPEN_ENDPOINTS:
+            continue
+        url = example_url(rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 302, (method, url, response.status_code)
+            assert response.location == "/staff/sign-in", (method, url)
+            checked += 1
+    assert checked >= 7  # queue, case, print, action, access log, CSV, sign-out
+
+
+def test_the_allow_list_is_only_the_sign_in_pages() -> None:
+    assert {"auth.sign_in", "auth.sign_in_code", "static"} == OPEN_ENDPOINTS
+
+
+def test_staff_ui_speaks_the_users_language(client: FlaskClient, app: Flask) -> None:
+    user = make_staff("test.handlaggare@example.test", ui_locale="sv")
+    sign_in(client, user)
+    html = client.get("/staff/").text
+    assert '<html lang="sv">' in html
+    assert translated(app, "sv", "Queue") in html

@@ -1,0 +1,93 @@
+"""Walking the client side like a browser would, for request tests.
+
+Obviously fake people only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.support.pages import csrf_token
+
+FAKE_PERSON = {
+    "name": "Testi Asiakas",
+    "phone": "040 000 1234",
+    "email": "testi.asiakas@example.test",
+    "municipality": "179",
+    "contact_language": "fi",
+    "birth_year": "1980",
+}
+
+VALID_STEPS: dict[str, dict] = {
+    "contact-details": {**FAKE_PERSON, "best_time": "morning", "interpreter": "no",
+                        "filling_for": "myself"},
+    "situation": {"situation": "unemployed", "not_working_for": "1_to_2_years",
+                  "registered_jobseeker": "yes", "occupational_health": "no",
+                  "current_services": ["employment_services", "social_services"],
+                  "main_income": ["unemployment_benefit"]},
+    "health": {"work_ability_score": "4", "rating_mental": "5", "affecting": ["mood", "other"],
+               "affecting_other": "Uniongelmat (keksitty esimerkki)", "health_check_12m": "no",
+               "on_sick_leave": "no", "doctor_assessed": "dont_know", "acute_distress": "no"},
+    "education-and-work": {"education": "upper_secondary", "work_history": "Varastotyötä",
+                           "last_worked_year": "2022", "strengths": "Täsmällisyys"},
+    "hopes": {"hoped_help": ["health_check", "talk"], "six_months": "Työkokeilu",
+              "gives_strength": "Koira"},
+    "consent": {"share_with": ["kela", "employment_services"], "share_health_with": ["kela"],
+                "privacy_consent": "y"},
+}
+
+CONTACT_REQUEST = {**FAKE_PERSON, "best_time": "any", "about": "Haluan jutella.",
+                   "consent_contact": "y"}
+
+
+class Journey:
+    """One client in one browser: keeps the last page for its CSRF token."""
+
+    def __init__(self, client: FlaskClient, lang: str = "fi") -> None:
+        self.client = client
+        self.lang = lang
+        self.page = ""
+
+    def get(self, path: str) -> TestResponse:
+        response = self.client.get(f"/{self.lang}{path}")
+        if response.status_code == 200:
+            self.page = response.text
+        return response
+
+    def post(self, path: str, data: dict, *, fresh_page: bool = True) -> TestResponse:
+        if fresh_page:
+            self.get(path.split("?")[0] if "?" not in path else path)
+        response = self.client.post(f"/{self.lang}{path}",
+                                    data={**data, "csrf_token": csrf_token(self.page)})
+        if response.status_code in (200, 400, 429):
+            self.page = response.text
+        return response
+
+    def start(self) -> TestResponse:
+        return self.post("/saate/", {})
+
+    def step(self, slug: str, data: dict | None = None, **query: str) -> TestResponse:
+        suffix = ("?" + "&".join(f"{k}={v}" for k, v in query.items())) if query else ""
+        return self.post(f"/saate/{slug}{suffix}", VALID_STEPS[slug] if data is None else data)
+
+    def fill_all(self) -> None:
+        self.start()
+        for slug in VALID_STEPS:
+            response = self.step(slug)
+            assert response.status_code == 302, (slug, response.text[:2000])
+
+    def send(self) -> TestResponse:
+        return self.post("/saate/check", {})
+
+    def resume_code(self) -> str:
+        found = re.search(r'<p class="reference">([A-Z0-9]{5}-[A-Z0-9]{5})</p>', self.page)
+        assert found, "no resume code on the page"
+        return found.group(1)
+
+    def status_path(self) -> str:
+        found = re.search(rf'href="http://localhost(/{self.lang}/status/[^"]+)"', self.page)
+        assert found, "no status link on the page"
+        return found.group(1)

@@ -1,0 +1,42 @@
+"""Staff members and signing in, through the same services the app uses."""
+
+from __future__ import annotations
+
+import time
+
+import pyotp
+from flask.testing import FlaskClient
+
+from app import accounts
+from app.models import StaffUser
+from tests.support.pages import csrf_token
+
+PASSWORD = "a-long-test-password"
+
+
+def make_staff(email: str, *, role: str = "worker", teams: tuple[str, ...] = ("jyvaskyla",),
+               name: str = "Testi Työntekijä", title: str = "terveydenhoitaja",
+               ui_locale: str = "fi") -> StaffUser:
+    return accounts.create_staff(email=email, name=name, title=title, role=role,
+                                 team_slugs=list(teams), password=PASSWORD, ui_locale=ui_locale)
+
+
+def totp_code(user: StaffUser, steps_ahead: int = 0) -> str:
+    return pyotp.TOTP(user.totp_secret).at(time.time() + 30 * steps_ahead)
+
+
+def sign_in(client: FlaskClient, user: StaffUser, steps_ahead: int = 0) -> None:
+    page = client.get("/staff/sign-in").text
+    response = client.post("/staff/sign-in", data={
+        "email": user.email, "password": PASSWORD, "csrf_token": csrf_token(page)})
+    assert response.location == "/staff/sign-in/code", response.status_code
+    page = client.get("/staff/sign-in/code").text
+    response = client.post("/staff/sign-in/code", data={
+        "code": totp_code(user, steps_ahead), "csrf_token": csrf_token(page)})
+    assert response.location == "/staff/", response.status_code
+
+
+def staff_post(client: FlaskClient, path: str, data: dict):  # type: ignore[no-untyped-def]
+    """POST with the CSRF token from the staff queue page."""
+    token = csrf_token(client.get("/staff/").text)
+    return client.post(path, data={**data, "csrf_token": token})

@@ -1,0 +1,54 @@
+"""Retention: expired drafts go; closed cases keep only what statistics need."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from app import cases, drafts, retention
+from app.database import utcnow
+from app.extensions import db
+from app.models import Case, CaseConsent, Draft
+from app.saate.schema import SAATE
+from tests.support.journey import VALID_STEPS
+from tests.support.staff import make_staff
+
+pytestmark = pytest.mark.usefixtures("teams")
+
+
+def closed_saate(days_ago: int) -> Case:
+    answers = {k: v for step in VALID_STEPS.values() for k, v in step.items()}
+    answers["privacy_consent"] = True
+    case = cases.create_case(SAATE, "fi", answers, f"{days_ago:032d}")
+    worker = make_staff(f"testi{days_ago}@example.test")
+    cases.add_note(case, worker, case.version, "Muistiinpano")
+    cases.record_outcomes(case, worker, case.version, ["kela"], "Lisätieto")
+    cases.close(case, worker, case.version, "routed")
+    case.closed_at = utcnow() - timedelta(days=days_ago)
+    db.session.commit()
+    return case
+
+
+def test_old_closed_cases_are_anonymised(app: Flask) -> None:
+    old, recent = closed_saate(400), closed_saate(10)
+    report = retention.run()
+    assert report.cases_anonymised == 1
+    db.session.expire_all()
+    old, recent = db.session.get(Case, old.id), db.session.get(Case, recent.id)
+    assert old.answers == {} and old.outcomes == {"codes": ["kela"]}
+    assert old.municipality_code == "179" and old.close_reason == "routed"
+    assert all("text" not in event.data and "detail" not in event.data for event in old.events)
+    assert db.session.scalars(select(CaseConsent).where(CaseConsent.case_id == old.id)).all() == []
+    assert recent.answers["name"] == "Testi Asiakas"
+    assert retention.run().cases_anonymised == 0
+
+
+def test_expired_drafts_are_deleted(app: Flask) -> None:
+    opened = drafts.start("fi")
+    opened.draft.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert retention.run().drafts == 1
+    assert db.session.scalars(select(Draft)).all() == []
