@@ -104,6 +104,8 @@ class Config:
     SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
     SIGN_IN_FAILURE_WINDOW_MINUTES = 15
     QUEUE_PAGE_SIZE = 50
+    # Status counts in the queue stop here ("over 9,999") so a view never reads every case.
+    QUEUE_COUNT_CAP = 9_999
 
     # E-mail (new-case notices); no SMTP_HOST means notices are skipped and logged.
     SMTP_HOST = ""

@@ -60,6 +60,26 @@ def test_queue_lists_own_teams_cases_oldest_first(signed_in: FlaskClient) -> Non
     assert other_team.id not in ids
 
 
+def test_queue_merges_several_teams_oldest_first(client: FlaskClient) -> None:
+    lead = make_staff("testi.vetaja@example.test", role="lead",
+                      teams=("jyvaskyla", "pohjoinen"))
+    made = [new_case("931" if n % 2 else "179", key=str(n)) for n in range(4)]
+    for age, case in enumerate(reversed(made)):
+        case.created_at = utcnow() - timedelta(hours=age)
+    cases.claim(made[1], lead, made[1].version)  # in progress: a second status in the merge
+    sign_in(client, lead)
+    assert case_ids_in(client.get("/staff/").text) == [case.id for case in made]
+
+
+def test_status_counts_stop_at_the_cap(signed_in: FlaskClient, app: Flask) -> None:
+    app.config["QUEUE_COUNT_CAP"] = 2
+    for n in range(3):
+        new_case(key=str(n))
+    html = signed_in.get("/staff/").text
+    over = translated(app, "fi", "over %(count)s", count="2")
+    assert re.search(rf'status=new">[^<]*: <strong>\s*{over}</strong>', html)
+
+
 def test_worker_cannot_open_another_teams_case_by_url(signed_in: FlaskClient) -> None:
     other = new_case("931", key="9")
     assert signed_in.get(f"/staff/cases/{other.id}").status_code == 404
