@@ -6,6 +6,7 @@ Run them as `flask --app wsgi <group> <command>`.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 import pyotp
@@ -22,6 +23,9 @@ teams_cli = AppGroup("teams", help="Teams and the municipalities they serve.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data for a laptop.")
 retention_cli = AppGroup("retention", help="Deleting data that is no longer needed.")
+
+
+SIDE_NAMES = {"public": "client-facing messages", "staff": "staff messages"}
 
 
 def fail(message: str) -> None:
@@ -66,25 +70,67 @@ def catalogue_locales() -> list[str]:
     return [language.locale for language in languages().values()]
 
 
+def translations_dir() -> Path:
+    return Path(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+
+
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Collect messages from code and templates into translations/messages.pot."""
-    changed = catalogues.extract()
+    changed = catalogues.extract(pot_file=translations_dir() / "messages.pot")
     click.echo("messages.pot updated." if changed else "messages.pot is up to date.")
 
 
 @translate_cli.command("update")
 def translate_update() -> None:
     """Merge new and changed messages into every language's catalogue."""
-    changed = catalogues.update(catalogue_locales())
+    changed = catalogues.update(catalogue_locales(), translations_dir())
     click.echo(f"Updated: {', '.join(changed)}." if changed else "Every catalogue is up to date.")
 
 
 @translate_cli.command("compile")
 def translate_compile() -> None:
     """Compile the catalogues the app reads (.mo files)."""
-    for locale, count in catalogues.compile_all(catalogue_locales()).items():
-        click.echo(f"{locale}: {count} messages")
+    for locale, count in catalogues.compile_all(catalogue_locales(), translations_dir()).items():
+        if count is None:
+            click.echo(f"{locale}: no catalogue yet (`translate update` makes one)")
+        else:
+            click.echo(f"{locale}: {count} messages")
+
+
+@translate_cli.command("status")
+@click.option("--list", "list_missing", is_flag=True,
+              help="Also list the messages each language still lacks.")
+def translate_status(list_missing: bool) -> None:
+    """How far each language is: translated, fuzzy, missing, and what falls back."""
+    for language in languages().values():
+        report = catalogues.status(language, translations_dir())
+        click.echo(f"{language.name} ({language.locale}): {report.translated} of {report.total}"
+                   f" translated ({report.percent:.0f} %), {report.fuzzy} fuzzy,"
+                   f" {report.missing} missing")
+        if report.required != report.total or language.fallback:
+            sides = " and ".join(SIDE_NAMES[side] for side in sorted(language.sides))
+            click.echo(f"  {sides}: {report.required - len(report.falling_back)} of"
+                       f" {report.required} ({report.required_percent:.0f} %)")
+        if report.falling_back:
+            instead = (f"fall back to {language.fallback}" if language.fallback
+                       else "show in English")
+            click.echo(f"  {len(report.falling_back)} of those still {instead}"
+                       + (":" if list_missing else " (--list names them)"))
+            if list_missing:
+                for text in report.falling_back:
+                    click.echo(f'    "{text}"')
+
+
+@translate_cli.command("check")
+def translate_check() -> None:
+    """Fail with a list if any catalogue is not ready: stale, missing, fuzzy or broken."""
+    found = catalogues.check(list(languages().values()), translations_dir())
+    for problem in found:
+        click.echo(str(problem), err=True)
+    if found:
+        fail(f"{len(found)} problem(s) in the catalogues. docs/TRANSLATING.md explains each.")
+    click.echo(f"All {len(languages())} catalogues are complete and valid.")
 
 
 # --- teams and staff ------------------------------------------------------------

@@ -14,7 +14,9 @@ from pathlib import Path
 from babel import Locale
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain, get_locale, get_translations
+
+from app.markup import safe_translation, tel_href
 
 LANGUAGE_COOKIE = "saate_lang"
 
@@ -206,9 +208,30 @@ def init_app(app: Flask) -> None:
         Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), registry
     )
 
+    install_template_gettext(app)
+    app.jinja_env.filters["tel_href"] = tel_href
+
     @app.context_processor
     def language_context() -> dict:
         return {
             "current_language": current_language,
             "language_switch_links": switch_links,
         }
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates' _(), ngettext, pgettext and npgettext, with markup kept to the allowlist.
+
+    Jinja trusts a translated message as HTML once autoescaping is on (every
+    template here is HTML); app.markup narrows that trust to a few harmless tags.
+    The values filled in are still escaped by Jinja.
+    """
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: safe_translation(get_translations().ugettext(s)),
+        ngettext=lambda s, p, n: safe_translation(get_translations().ungettext(s, p, n)),
+        pgettext=lambda c, s: safe_translation(get_translations().upgettext(c, s)),
+        npgettext=lambda c, s, p, n: safe_translation(
+            get_translations().unpgettext(c, s, p, n)
+        ),
+        newstyle=True,
+    )

@@ -1,15 +1,14 @@
 """Three languages from the first page: text, lang, switch, fallback, choice of language."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po, write_po
 from flask import Flask
 
 from app import catalogues
-from tests.conftest import make_app, sqlite_copy
+from config import TestingConfig
+from tests.support.catalogues import app_reading, copy_translations, edit_message
 from tests.support.pages import main_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,20 +110,10 @@ def test_a_message_missing_in_plain_finnish_falls_back_to_finnish(
     tmp_path: Path, sqlite_template: Path
 ) -> None:
     """Plain Finnish shows standard Finnish for a message it lacks, message by message."""
-    directory = tmp_path / "translations"
-    shutil.copytree(ROOT / "translations", directory,
-                    ignore=shutil.ignore_patterns("*.mo"))
+    directory = copy_translations(tmp_path)
     msgid = "It is free. You do not need a referral."
-    selko_po = catalogues.po_path("fi@selko", directory)
-    with selko_po.open("rb") as fileobj:
-        catalog = read_po(fileobj, locale="fi@selko")
-    selko_text = catalog[msgid].string
-    catalog.delete(msgid)
-    with selko_po.open("wb") as fileobj:
-        write_po(fileobj, catalog)
-    catalogues.compile_all(["fi", "sv", "fi@selko"], directory)
-    app = make_app(sqlite_copy(sqlite_template, tmp_path),
-                   {"BABEL_TRANSLATION_DIRECTORIES": str(directory)})
+    selko_text = edit_message(directory, "fi@selko", msgid, delete=True)
+    app = app_reading(directory, sqlite_template, tmp_path)
     finnish_text = catalogues.read_catalogue(catalogues.po_path("fi", directory))[msgid].string
 
     page = app.test_client().get("/selko/").text
@@ -132,5 +121,61 @@ def test_a_message_missing_in_plain_finnish_falls_back_to_finnish(
     assert selko_text not in page
     assert '<html lang="fi">' in page
     # Other messages still come from plain Finnish.
-    other = catalog["You know your own situation best."].string
-    assert other in page
+    selko = catalogues.read_catalogue(catalogues.po_path("fi@selko", directory))
+    assert selko["You know your own situation best."].string in page
+
+
+def test_a_hostile_translation_cannot_inject_markup(tmp_path: Path,
+                                                     sqlite_template: Path) -> None:
+    directory = copy_translations(tmp_path)
+    edit_message(directory, "fi", "This is not an emergency service", string=(
+        '<script>steal()</script>Tämä <a href="javascript:steal()" onclick="steal()">ei</a>'
+        ' ole <strong>hätäpalvelu</strong>'
+    ))
+    app = app_reading(directory, sqlite_template, tmp_path)
+    page = app.test_client().get("/fi/").text
+    assert "<script" not in page
+    assert "onclick" not in page
+    assert "javascript:" not in page
+    assert "Tämä <a>ei</a> ole <strong>hätäpalvelu</strong>" in page
+
+
+def test_phone_numbers_in_translations_are_links(sqlite_app: Flask) -> None:
+    page = sqlite_app.test_client().get("/sv/").text
+    assert '<a href="tel:112">112</a>' in page
+    assert '<a href="tel:0925250112">09 2525 0112</a>' in page
+
+
+EASY_SWEDISH = {
+    "segment": "lattlast", "locale": "sv@lattlast", "name": "Lättläst svenska",
+    "html_lang": "sv", "fallback": "sv", "sides": ["public"], "crisis_line": "sv",
+}
+
+
+def test_a_new_language_takes_a_catalogue_and_one_entry(tmp_path: Path,
+                                                         sqlite_template: Path) -> None:
+    """Easy-to-read Swedish, added the way docs/TRANSLATING.md tells, with no code change."""
+    directory = copy_translations(tmp_path)
+    languages = [*TestingConfig.LANGUAGES, EASY_SWEDISH]
+    app = app_reading(directory, sqlite_template, tmp_path, languages)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["translate", "update"]).exit_code == 0
+    easy_text = "Här får du inte hjälp i en nödsituation"
+    edit_message(directory, "sv@lattlast", "This is not an emergency service", string=easy_text)
+    assert runner.invoke(args=["translate", "compile"]).exit_code == 0
+
+    status = runner.invoke(args=["translate", "status"]).output
+    assert "Lättläst svenska (sv@lattlast): 1 of" in status
+    assert "still fall back to sv" in status
+    check = runner.invoke(args=["translate", "check"])
+    assert check.exit_code == 1
+    assert 'sv@lattlast: "Accessibility statement" has no translation' in check.output
+    assert 'sv@lattlast: "Claim this case"' not in check.output  # staff side: not its side
+
+    page = app.test_client().get("/lattlast/").text
+    assert '<html lang="sv">' in page
+    assert easy_text in page
+    swedish = catalogues.read_catalogue(catalogues.po_path("sv", directory))
+    assert swedish["You know your own situation best."].string in page  # falls back to sv
+    assert "Lättläst svenska" in page  # in the language switch
+    assert app.test_client().get("/sv/").status_code == 200
