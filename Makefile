@@ -1,6 +1,7 @@
 # Saate: two commands for a fresh Debian machine with Python 3.11.
 #   make run   install, compile catalogues, migrate SQLite, seed demo data, serve
-#   make test  install what the tests need (Python, Chromium, PostgreSQL, gettext, axe-core) and run them
+#   make test  install what the tests need (Python, Chromium, PostgreSQL, gettext, axe-core),
+#              lint, check the catalogues and run every test
 
 PYTHON ?= python3
 VENV := .venv
@@ -58,7 +59,11 @@ tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json 
 lint: install-test
 	$(BIN)/ruff check .
 
-test: system-packages install-test tests/browser/node_modules/axe-core/axe.min.js lint
+# The translators' own check: stale messages.pot, missing or fuzzy messages, broken placeholders or markup.
+translate-check: install system-packages
+	$(FLASK) translate check
+
+test: system-packages install-test tests/browser/node_modules/axe-core/axe.min.js lint translate-check
 	$(BIN)/python -m pytest
 
 clean:

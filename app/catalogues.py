@@ -214,11 +214,11 @@ def _comment(message: Message) -> str:
     return " ".join(" ".join(message.auto_comments).split())
 
 
-def _source_forms(message: Message) -> tuple[str, ...]:
+def source_forms(message: Message) -> tuple[str, ...]:
     return message.id if isinstance(message.id, tuple) else (message.id,)
 
 
-def _translated_forms(message: Message) -> tuple[str, ...]:
+def translated_forms(message: Message) -> tuple[str, ...]:
     return message.string if isinstance(message.string, tuple) else (message.string,)
 
 
@@ -352,7 +352,7 @@ def catalogue_problems(language: Language, template: Catalog,
             continue
         problems.append(Problem(where, short(source.id), found))
     for message in catalog:
-        if message.id and any(_translated_forms(message)):
+        if message.id and any(translated_forms(message)):
             problems += [Problem(where, short(message.id), text)
                          for text in translation_problems(message)]
     return problems + compile_problems(language.locale, catalog, path)
@@ -366,8 +366,8 @@ def placeholders(text: str) -> list[str]:
 def translation_problems(message: Message) -> list[str]:
     """Placeholders that differ from the English, and markup outside the allowlist."""
     problems = []
-    source = {token for form in _source_forms(message) for token in placeholders(form)}
-    forms = [form for form in _translated_forms(message) if form]
+    source = {token for form in source_forms(message) for token in placeholders(form)}
+    forms = [form for form in translated_forms(message) if form]
     for form in forms:
         extra = set(placeholders(form)) - source
         if extra:
