@@ -28,8 +28,14 @@ class Action(enum.StrEnum):
 ACTION_LABELS = {
     # Translators: in the list of who has handled a client's information.
     Action.VIEW: _l("viewed your information"),
+    # Translators: what a staff member did, in lower case after the name: "Testi, nurse: updated
+    # your case". Also in the staff's access log.
     Action.CHANGE: _l("updated your case"),
+    # Translators: what a staff member did, in lower case after the name: "Testi, nurse: printed
+    # your information". Also in the staff's access log.
     Action.PRINT: _l("printed your information"),
+    # Translators: what a staff member did, in lower case after the name: they downloaded
+    # information (the access log) as a file. Also in the staff's access log.
     Action.EXPORT: _l("exported information"),
 }
 

@@ -13,17 +13,24 @@ from app.saate.schema import Choice
 STATUSES = (
     # Translators: case status on the staff side: nobody has claimed the case yet.
     Choice("new", _lp("case status", "New")),
+    # Translators: case status on the staff side: a worker has taken the case and is handling it.
     Choice("in_progress", _lp("case status", "In progress")),
     Choice("waiting_for_client", _lp("case status", "Waiting for the client")),
+    # Translators: case status on the staff side: the client has been guided to another service.
     Choice("routed", _lp("case status", "Routed onward")),
+    # Translators: case status on the staff side: the work on the case has ended.
     Choice("closed", _lp("case status", "Closed")),
 )
 
 CLOSE_REASONS = (
+    # Translators: close reason, chosen by staff: the client needed only advice.
     Choice("advice_enough", _l("Advice was enough")),
+    # Translators: close reason, chosen by staff: the client was sent on to one or more services.
     Choice("routed", _l("Routed to service(s)")),
+    # Translators: close reason, chosen by staff: the client no longer wanted help (past tense).
     Choice("client_withdrew", _l("Client withdrew")),
     Choice("not_reached", _l("Could not be reached")),
+    # Translators: close reason, chosen by staff: the client had already sent the same request.
     Choice("duplicate", _l("Duplicate")),
     # Translators: close reason, when none of the others fits.
     Choice("other", _lp("close reason", "Other")),
@@ -31,32 +38,50 @@ CLOSE_REASONS = (
 
 OUTCOMES = (
     Choice("advice", _l("Advice and guidance only")),
+    # Translators: triage outcome, a checkbox for staff: the client was guided to self-care.
     Choice("self_care", _l("Self-care services")),
+    # Translators: triage outcome, a checkbox for staff: a health check for people of working age.
     Choice("health_check", _l("Working-age health check")),
     Choice("team_reception", _l("Multi-professional reception of the work-ability support team")),
+    # Translators: triage outcome, a checkbox for staff: routed to the work-ability coordinator
+    # (työkykykoordinaattori).
     Choice("work_ability_coordinator", _l("Work-ability coordinator")),
+    # Translators: triage outcome, a checkbox for staff: a doctor assesses the work ability.
     Choice("doctor_assessment", _l("Doctor's work-ability assessment")),
     Choice("social_work", _l("Social work or social counselling")),
     Choice("mental_health_substance", _l("Mental-health and substance-use services")),
+    # Translators: triage outcome, a checkbox for staff. Kela is Finland's social insurance
+    # institution; keep the name.
     Choice("kela", _l("Kela (rehabilitation, benefits)")),
     Choice("employment_services", _l("TE services or municipal employment services")),
     Choice("tym", _l("TYM, multi-sector joint service")),
+    # Translators: triage outcome, a checkbox for staff. IPS = Individual Placement and Support, a
+    # job coaching model; keep the abbreviation.
     Choice("ips_coaching", _l("Job coaching (IPS)")),
     Choice("organisations", _l("Organisations or third sector")),
+    # Translators: triage outcome, a checkbox for staff: the client's occupational health care
+    # (työterveyshuolto).
     Choice("occupational_health", _l("Occupational health care")),
     # Translators: triage outcome, described in the free-text detail.
     Choice("other", _lp("outcome", "Other")),
 )
 
 CHANNELS = (
+    # Translators: how staff tried to reach the client: option of the "How" list, shown in the
+    # case timeline.
     Choice("phone", _l("Phone call")),
+    # Translators: how staff tried to contact the client: an SMS sent to the client's phone.
     Choice("sms", _l("Text message")),
+    # Translators: how staff tried to contact the client: an e-mail message (noun).
     Choice("email", _l("E-mail")),
+    # Translators: how staff tried to contact the client: a letter sent by post.
     Choice("letter", _l("Letter")),
+    # Translators: how staff tried to contact the client: meeting the client in person.
     Choice("meeting", _l("Meeting")),
 )
 
 KINDS = (
+    # Translators: a kind of case in the staff queue: the client's short request to be contacted.
     Choice("contact_request", _l("Contact request")),
     # Translators: the saate form as a kind of case in the queue.
     Choice("saate", _lp("case kind", "Saate")),
@@ -64,13 +89,24 @@ KINDS = (
 
 EVENT_LABELS = {
     "sent": _l("Sent by the client"),
+    # Translators: event in the case timeline (staff): a worker took the case (past participle).
     "claimed": _l("Claimed"),
+    # Translators: event in the case timeline (staff): the case was given to a worker; the
+    # worker's name is shown below it.
     "assigned": _l("Assigned"),
+    # Translators: event in the case timeline (staff); the old and new status are shown below it.
     "status_changed": _l("Status changed"),
+    # Translators: event in the case timeline (staff), a noun: a worker tried to reach the client.
+    # Below it e.g. "Phone call: not reached".
     "contact_attempt": _l("Contact attempt"),
+    # Translators: a note that only staff see, never the client. Event in the case timeline and
+    # label of the note field.
     "note": _l("Internal note"),
+    # Translators: event in the case timeline (staff): a worker saved where the client was routed.
     "outcomes_recorded": _l("Triage outcome recorded"),
+    # Translators: event in the case timeline (staff): the client's contact person was chosen.
     "contact_person_named": _l("Contact person named"),
+    # Translators: event in the case timeline (staff): the case was closed (past participle).
     "closed": _l("Closed"),
 }
 

@@ -112,14 +112,16 @@ def translate_status(list_missing: bool) -> None:
             sides = " and ".join(SIDE_NAMES[side] for side in sorted(language.sides))
             click.echo(f"  {sides}: {report.required - len(report.falling_back)} of"
                        f" {report.required} ({report.required_percent:.0f} %)")
+        instead = f"fall back to {language.fallback}" if language.fallback else "show in English"
         if report.falling_back:
-            instead = (f"fall back to {language.fallback}" if language.fallback
-                       else "show in English")
             click.echo(f"  {len(report.falling_back)} of those still {instead}"
                        + (":" if list_missing else " (--list names them)"))
             if list_missing:
                 for text in report.falling_back:
                     click.echo(f'    "{text}"')
+        others = report.total - report.required
+        if others:
+            click.echo(f"  The other {others} are not on this language's side(s) and {instead}.")
 
 
 @translate_cli.command("check")

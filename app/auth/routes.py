@@ -27,9 +27,14 @@ PENDING_SECONDS = 300
 
 
 class SignInForm(FlaskForm):
+    # Translators: label of the e-mail field: on the staff sign-in page and in the client's contact
+    # details.
     email = EmailField(_l("E-mail address"),
                        validators=[InputRequired(message=_l("Enter your e-mail address"))])
+    # Translators: label of the password field on the staff sign-in page.
     password = PasswordField(_l("Password"),
+                             # Translators: error message on the staff sign-in page when the
+                             # password field is empty.
                              validators=[InputRequired(message=_l("Enter your password"))])
 
 

@@ -94,6 +94,7 @@ def answer_from_field(question: Question, field: Field) -> Any:
 
 
 def required(question: Question) -> Callable:
+    # Translators: error message (client) when a required question of the form was left unanswered.
     message = question.required_message or _l("Answer this question")
 
     def check(form: SaateForm, field: Field) -> None:
@@ -109,6 +110,8 @@ def max_length(limit: int) -> Callable:
     def check(form: SaateForm, field: Field) -> None:
         if field.data and len(field.data.strip()) > limit:
             raise ValidationError(
+                # Translators: error message (client) under a text field that is too long; %(limit)s
+                # is the largest allowed number of characters, %(count)s how many the client wrote.
                 str(_l("Write at most %(limit)s characters. Now there are %(count)s.",
                        limit=limit, count=len(field.data.strip())))
             )
@@ -141,6 +144,8 @@ def year_between(first: Callable[[], int], last: Callable[[], int]) -> Callable:
             return
         if not value.isdigit() or not first() <= int(value) <= last():
             raise ValidationError(
+                # Translators: error message (client) for a year field; %(first)s and %(last)s are
+                # the earliest and latest allowed years, e.g. 1900 and 2026.
                 str(_l("Write the year with four digits, between %(first)s and %(last)s",
                        first=first(), last=last()))
             )

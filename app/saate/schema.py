@@ -188,19 +188,35 @@ class FormDescription:
 
 # --- Choice sets ------------------------------------------------------------------
 
-YES_NO = (Choice("yes", _l("Yes")), Choice("no", _l("No")))
+YES_NO = (
+    # Translators: answer option of yes/no questions, e.g. "Do you need an interpreter?". Also
+    # an answer to staff's "Was the client reached?", a ticked box in the list of answers, and
+    # in the staff's consent table: the client agreed to share.
+    Choice("yes", _l("Yes")),
+    # Translators: answer option of yes/no questions, e.g. "Do you need an interpreter?". Also
+    # an answer to staff's "Was the client reached?" and, in the staff's consent table: the
+    # client did not agree to share.
+    Choice("no", _l("No")),
+)
+
+# Translators: third answer option, after "Yes" and "No", to questions such as "Are you
+# registered as a jobseeker?".
 YES_NO_DONT_KNOW = (*YES_NO, Choice("dont_know", _l("I don't know")))
 
 BEST_TIME = (
     # Translators: best time for us to phone the client.
     Choice("morning", _lp("time of day", "Morning")),
+    # Translators: best time for us to phone the client: in the afternoon.
     Choice("afternoon", _lp("time of day", "Afternoon")),
+    # Translators: best time for us to phone the client: any time of the day is fine.
     Choice("any", _lp("time of day", "Any time")),
 )
 
 CONTACT_LANGUAGE = (
     # Translators: the language in which we contact the client, named in the page's language.
     Choice("fi", _l("Finnish")),
+    # Translators: the language in which we contact the client: the Swedish language, named in the
+    # page's language.
     Choice("sv", _l("Swedish")),
 )
 
@@ -211,10 +227,18 @@ FILLING_FOR = (
 )
 
 SITUATION = (
+    # Translators: answer option to the question "What is your situation now?"; the client is in
+    # work.
     Choice("working", _l("Working")),
+    # Translators: answer option to the question "What is your situation now?".
     Choice("unemployed", _l("Unemployed jobseeker")),
+    # Translators: answer option to the question "What is your situation now?"; temporarily laid off
+    # (lomautettu).
     Choice("laid_off", _l("Laid off")),
+    # Translators: answer option to the question "What is your situation now?".
     Choice("sick_leave", _l("On sick leave")),
+    # Translators: answer option to the question "What is your situation now?"; the client is a
+    # student.
     Choice("studying", _l("Studying")),
     Choice("rehabilitation_or_pension", _l("On rehabilitation allowance or disability pension")),
     # Translators: the client's situation, when none of the others fits.
@@ -224,30 +248,53 @@ NOT_WORKING = ("unemployed", "laid_off", "sick_leave", "rehabilitation_or_pensio
 
 NOT_WORKING_FOR = (
     Choice("under_3_months", _l("Less than 3 months")),
+    # Translators: answer option to the question "If you are not working: for how long have you been
+    # without work?".
     Choice("3_to_12_months", _l("3–12 months")),
+    # Translators: answer option to the question "If you are not working: for how long have you been
+    # without work?".
     Choice("1_to_2_years", _l("1–2 years")),
     Choice("over_2_years", _l("More than 2 years")),
 )
 
 CURRENT_SERVICES = (
+    # Translators: checkbox option to the question "Which services do you use now?"; TE services or
+    # the municipality's employment services.
     Choice("employment_services", _l("Employment services")),
+    # Translators: checkbox option to the question "Which services do you use now?"; the same text
+    # is also an organisation in the consent question "May we contact these and share your answers
+    # with them?".
     Choice("social_services", _l("Social services")),
+    # Translators: checkbox option to the question "Which services do you use now?"; kuntouttava
+    # työtoiminta.
     Choice("rehabilitative_work", _l("Rehabilitative work activity")),
     Choice("mental_health_substance", _l("Mental-health or substance-use services")),
+    # Translators: checkbox option to the question "Which services do you use now?". Kela is
+    # Finland's social insurance institution; keep the name.
     Choice("kela_rehabilitation", _l("Kela rehabilitation")),
     # Translators: TYM is the multi-sector joint service promoting employment (formerly TYP).
     Choice("tym", _l("TYM, the multi-sector joint service (formerly TYP)")),
     Choice("organisation", _l("An organisation or association")),
+    # Translators: checkbox option to the question "Which services do you use now?"; the client uses
+    # none of the services listed.
     Choice("none", _lp("services", "None of these")),
 )
 
 MAIN_INCOME = (
     Choice("wages", _l("Wages or business income")),
+    # Translators: checkbox option to the question "What is your main income?".
     Choice("unemployment_benefit", _l("Unemployment benefit")),
+    # Translators: checkbox option to the question "What is your main income?"; Kela's
+    # sairauspäiväraha.
     Choice("sickness_allowance", _l("Sickness allowance")),
+    # Translators: checkbox option to the question "What is your main income?"; Kela's
+    # kuntoutusraha.
     Choice("rehabilitation_allowance", _l("Rehabilitation allowance")),
+    # Translators: checkbox option to the question "What is your main income?".
     Choice("pension", _l("Pension")),
+    # Translators: checkbox option to the question "What is your main income?"; toimeentulotuki.
     Choice("social_assistance", _l("Social assistance")),
+    # Translators: checkbox option to the question "What is your main income?"; opintotuki.
     Choice("study_aid", _l("Student financial aid")),
     # Translators: income, when none of the others fits.
     Choice("other", _lp("income", "Something else")),
@@ -258,8 +305,12 @@ AFFECTING = (
     Choice("mood", _l("Mood or mental health")),
     Choice("substances", _l("Alcohol, drugs or other substances")),
     Choice("memory_learning", _l("Memory, concentration or learning")),
+    # Translators: checkbox option to the question "What affects your work ability?".
     Choice("neurological", _l("A neurological condition")),
+    # Translators: checkbox option to the question "What affects your work ability?".
     Choice("long_term_illness", _l("A long-term illness")),
+    # Translators: checkbox option to the question "What affects your work ability?"; problems with
+    # hearing or seeing.
     Choice("hearing_sight", _l("Hearing or sight")),
     Choice("life_situation", _l("Life situation or money worries")),
     # Translators: what affects work ability, when none of the others fits.
@@ -267,6 +318,8 @@ AFFECTING = (
 )
 
 EDUCATION = (
+    # Translators: answer option to the question "What is your highest education?"; the client has
+    # no school-leaving certificate.
     Choice("none", _l("No completed education")),
     Choice("basic", _l("Basic education (comprehensive school)")),
     Choice("upper_secondary", _l("Upper secondary school or vocational education")),
@@ -275,11 +328,15 @@ EDUCATION = (
 
 HOPED_HELP = (
     Choice("work_ability_assessment", _l("An assessment of my work ability")),
+    # Translators: checkbox option to the question "What kind of help do you hope for?".
     Choice("health_check", _l("A health check")),
+    # Translators: checkbox option to the question "What kind of help do you hope for?".
     Choice("rehabilitation", _l("Rehabilitation")),
     Choice("job_coaching", _l("Help with finding work, such as job coaching")),
+    # Translators: checkbox option to the question "What kind of help do you hope for?".
     Choice("education", _l("Education or training")),
     Choice("money_debt", _l("Advice on money and debt")),
+    # Translators: checkbox option to the question "What kind of help do you hope for?".
     Choice("housing", _l("Help with housing")),
     Choice("mental_health_substance", _l("Support for mental health or substance use")),
     Choice("benefits", _l("Advice on benefits (Kela)")),
@@ -288,11 +345,17 @@ HOPED_HELP = (
 
 # The network actors consent is asked for, one by one (service.md).
 NETWORK_ACTORS = (
+    # Translators: organisation the client may let us share answers with (checkbox); also shown to
+    # staff in the consent table. Kela is Finland's social insurance institution; keep the name.
     Choice("kela", _l("Kela")),
     Choice("employment_services", _l("Employment services (TE services or the municipality)")),
     Choice("social_services", _l("Social services")),
+    # Translators: organisation the client may let us share answers with (checkbox); also shown to
+    # staff in the consent table.
     Choice("health_services", _l("Health services")),
     Choice("mental_health_substance", _l("Mental-health and substance-use services")),
+    # Translators: organisation the client may let us share answers with (checkbox); also shown to
+    # staff in the consent table; e.g. patient or unemployed people's associations.
     Choice("organisations", _l("Organisations and associations")),
 )
 
@@ -324,6 +387,7 @@ NAME = Question(
     max_length=100, autocomplete="name",
 )
 PHONE = Question(
+    # Translators: label of the phone number field in the contact details (client).
     "phone", Kind.PHONE, _l("Phone number"),
     hint=_l("We will call you from a number that may be hidden."),
     max_length=30, autocomplete="tel",
@@ -334,9 +398,11 @@ CONTACT_RULE = AtLeastOne(
     ("phone", "email"), _l("Give a phone number or an e-mail address, or both")
 )
 MUNICIPALITY = Question(
+    # Translators: label of the list where the client chooses their home municipality.
     "municipality", Kind.SELECT, _l("Your municipality"),
     hint=_l("We send your message to the team of your municipality."),
     choices_from="municipalities",
+    # Translators: error message when the client has not chosen a municipality from the list.
     required=True, required_message=_l("Choose your municipality"),
 )
 BEST_TIME_Q = Question("best_time", Kind.RADIO, _l("When is the best time to call you?"),
@@ -380,6 +446,8 @@ SAATE = FormDescription(
     steps=(
         Step(
             slug="contact-details",
+            # Translators: title of part 1 of 6 of the saate form: page heading, also shown in the
+            # list of parts and on the check-answers page.
             title=_l("Contact details"),
             intro=_l("We need these to contact you. "
                      "Questions without (optional) must be answered."),
@@ -394,6 +462,7 @@ SAATE = FormDescription(
                          choices=FILLING_FOR),
                 Question(
                     "birth_year", Kind.YEAR, _l("Year of birth (optional)"),
+                    # Translators: hint under the question "Year of birth (optional)".
                     hint=_l("For example 1985."),
                     why=_l("We ask this instead of your personal identity code, "
                            "which we never ask. You can also use it to continue this form later."),
@@ -404,6 +473,8 @@ SAATE = FormDescription(
         ),
         Step(
             slug="situation",
+            # Translators: title of part 2 of 6 of the saate form: page heading, also shown in the
+            # list of parts and on the check-answers page.
             title=_l("Your situation now"),
             questions=(
                 Question("situation", Kind.RADIO, _l("What is your situation now?"),
@@ -431,6 +502,8 @@ SAATE = FormDescription(
         ),
         Step(
             slug="health",
+            # Translators: title of part 3 of 6 of the saate form: page heading, also shown in the
+            # list of parts and on the check-answers page.
             title=_l("Health and coping"),
             intro=_l("Answer only what you want to. There are no right or wrong answers."),
             questions=(
@@ -478,6 +551,8 @@ SAATE = FormDescription(
         ),
         Step(
             slug="education-and-work",
+            # Translators: title of part 4 of 6 of the saate form: page heading, also shown in the
+            # list of parts and on the check-answers page.
             title=_l("Education and work"),
             questions=(
                 Question("education", Kind.RADIO, _l("What is your highest education?"),
@@ -486,6 +561,7 @@ SAATE = FormDescription(
                          hint=_l("Jobs, work trials, voluntary work – anything counts."),
                          max_length=FREE_TEXT_LIMIT),
                 Question("last_worked_year", Kind.YEAR, _l("In which year did you last work?"),
+                         # Translators: hint under the question "In which year did you last work?".
                          hint=_l("For example 2021.")),
                 Question("strengths", Kind.TEXTAREA, _l("What are your strengths and skills?"),
                          max_length=FREE_TEXT_LIMIT),
@@ -506,6 +582,8 @@ SAATE = FormDescription(
         ),
         Step(
             slug="consent",
+            # Translators: title of part 6 of 6 of the saate form: page heading, also shown in the
+            # list of parts and on the check-answers page.
             title=_l("Cooperation and consent"),
             intro=_l("Our help does not depend on these answers. You can withdraw or change "
                      "your consent at any time."),

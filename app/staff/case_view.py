@@ -125,5 +125,6 @@ def case_action(case_id: int, action: str) -> str | Response | tuple[str, int]:
     except cases.NotAllowed:
         flash(_("That action is not possible for this case."))
         return render_case(found, (action, posted)), 400
+    # Translators: short message (staff) at the top of the case page after an action was saved.
     flash(_("Saved."))
     return redirect(url_for("staff.case", case_id=found.id))

@@ -27,6 +27,8 @@ def choices(terms: tuple[Choice, ...]) -> list[SelectChoice]:
 
 
 def too_long(limit: int) -> Length:
+    # Translators: error message under a text field that is too long (client's feedback, staff's
+    # notes); %(max)d is the largest allowed number of characters, e.g. 1000.
     return Length(max=limit, message=_l("Write at most %(max)d characters."))
 
 
@@ -39,26 +41,32 @@ class ClaimForm(CaseActionForm):
 
 
 class AssignForm(CaseActionForm):
+    # Translators: label of the list of colleagues (staff) to whom the case can be given.
     assignee = SelectField(_l("Assign to"), coerce=int, validate_choice=True)
 
 
 class StatusForm(CaseActionForm):
+    # Translators: label of the list of case statuses (staff) to change to.
     status = SelectField(_l("New status"),
                          choices=[c for c in choices(STATUSES) if c.value != "closed"])
 
 
 class ContactAttemptForm(CaseActionForm):
+    # Translators: label of the list "Phone call, Text message, …": how the worker tried to reach
+    # the client.
     channel = SelectField(_l("How"), choices=choices(CHANNELS))
     reached = RadioField(
         _l("Was the client reached?"),
         choices=select_choices([("yes", _l("Yes")), ("no", _l("No"))]),
         validators=[InputRequired(message=_l("Choose whether the client was reached"))],
     )
+    # Translators: label of a text field (staff) for a short note about the contact attempt.
     note = TextAreaField(_l("Short note (optional)"), validators=[too_long(ATTEMPT_NOTE_LIMIT)])
 
 
 class NoteForm(CaseActionForm):
     text = TextAreaField(_l("Internal note"),
+                         # Translators: error message (staff) when the note was left empty.
                          validators=[InputRequired(message=_l("Write the note")),
                                      too_long(NOTE_LIMIT)])
 
@@ -68,6 +76,7 @@ class OutcomesForm(CaseActionForm):
         _l("Where was the client routed?"), choices=choices(OUTCOMES),
         validators=[InputRequired(message=_l("Choose at least one outcome"))],
     )
+    # Translators: label of a text field (staff) for details of the triage outcome.
     detail = TextAreaField(_l("Details (optional)"), validators=[too_long(DETAIL_LIMIT)])
 
 
@@ -75,11 +84,14 @@ class ContactPersonForm(CaseActionForm):
     staff_member = SelectField(_l("A member of the team"), coerce=str)
     name = StringField(_l("Or someone outside the team: name"),
                        validators=[Optional(), too_long(200)])
+    # Translators: label of a text field (staff): the contact person's job title, e.g. nurse.
     title = StringField(_l("Title"), validators=[Optional(), too_long(120)])
 
 
 class CloseForm(CaseActionForm):
+    # Translators: label of the list of reasons (staff) when closing a case.
     reason = SelectField(_l("Reason for closing"), choices=choices(CLOSE_REASONS))
+    # Translators: label of a text field (staff) for a note when closing a case.
     note = TextAreaField(_l("Note (optional)"), validators=[too_long(NOTE_LIMIT)])
 
 

@@ -182,3 +182,27 @@ def test_extract_leaves_an_unchanged_template_alone(tmp_path: Path) -> None:
     before = pot.read_bytes()
     assert catalogues.extract(pot_file=pot) is False  # no creation-date churn
     assert pot.read_bytes() == before
+
+
+def test_short_messages_and_placeholders_have_translator_comments() -> None:
+    """A button, a label or a message with a gap to fill needs a word on where it appears."""
+    template = catalogues.read_catalogue(catalogues.POT_FILE)
+    lacking = [
+        catalogues.short(message.id)
+        for message in template
+        if message.id and not message.auto_comments
+        and (catalogues.placeholders(" ".join(catalogues.source_forms(message)))
+             or len(catalogues.source_forms(message)[0].split()) <= 3)
+    ]
+    assert lacking == []
+
+
+def test_plain_finnish_copies_of_standard_finnish_say_so() -> None:
+    """Plain Finnish is written, not copied: a kept standard text carries a translator comment."""
+    finnish = catalogues.read_catalogue(catalogues.po_path("fi"), "fi")
+    unmarked = []
+    for message in catalogues.read_catalogue(catalogues.po_path("fi@selko"), "fi@selko"):
+        standard = finnish.get(message.id, context=message.context) if message.id else None
+        if standard and message.string == standard.string and not message.user_comments:
+            unmarked.append(catalogues.short(message.id))
+    assert unmarked == []
