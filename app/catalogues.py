@@ -57,9 +57,10 @@ def mo_path(locale: str, directory: Path = TRANSLATIONS_DIR) -> Path:
     return directory / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
 
 
-def read_catalogue(path: Path, locale: str | None = None) -> Catalog:
+def read_catalogue(path: Path, locale: str | None = None, strict: bool = False) -> Catalog:
+    """A .po or .pot file; `strict` raises PoFileError on a syntax error instead of skipping."""
     with path.open("rb") as fileobj:
-        return read_po(fileobj, locale=locale, domain=DOMAIN)
+        return read_po(fileobj, locale=locale, domain=DOMAIN, abort_invalid=strict)
 
 
 def render_catalogue(catalog: Catalog, **options: object) -> bytes:
@@ -135,8 +136,7 @@ def usable(message: Message) -> bool:
     """A message the app may show: translated in full, not fuzzy, not the header."""
     if not message.id or message.fuzzy:
         return False
-    strings = message.string if isinstance(message.string, tuple) else (message.string,)
-    return all(strings)
+    return all(translated_forms(message))
 
 
 def compile_catalogue(locale: str, directory: Path = TRANSLATIONS_DIR) -> int:
@@ -253,8 +253,8 @@ class CatalogueStatus:
         return 100.0 * done / self.required if self.required else 100.0
 
 
-def status(language: Language, directory: Path = TRANSLATIONS_DIR) -> CatalogueStatus:
-    template = read_catalogue(directory / f"{DOMAIN}.pot")
+def status(language: Language, template: Catalog,
+           directory: Path = TRANSLATIONS_DIR) -> CatalogueStatus:
     path = po_path(language.locale, directory)
     catalog = read_catalogue(path, language.locale) if path.exists() else Catalog()
     result = CatalogueStatus(language.locale)
@@ -320,10 +320,11 @@ def stale_template_problems(fresh: Catalog, pot_file: Path) -> list[Problem]:
         for key in in_code.keys() & in_file.keys()
         if _comment(in_code[key]) != _comment(in_file[key])
     ]
-    if problems:
-        problems.append(Problem(where, "", "is out of date: run `flask --app wsgi translate "
-                                           "extract` and then `translate update`"))
-    return sorted(problems, key=lambda problem: (problem.text.startswith("is out"), str(problem)))
+    if not problems:
+        return []
+    return [*sorted(problems, key=str), Problem(
+        where, "", "is out of date: run `flask --app wsgi translate extract` and then "
+                   "`translate update`")]
 
 
 def catalogue_problems(language: Language, template: Catalog,
@@ -333,8 +334,7 @@ def catalogue_problems(language: Language, template: Catalog,
     if not path.exists():
         return [Problem(where, "", f"has no catalogue at {path.relative_to(directory.parent)}")]
     try:
-        with path.open("rb") as fileobj:
-            catalog = read_po(fileobj, locale=language.locale, domain=DOMAIN, abort_invalid=True)
+        catalog = read_catalogue(path, language.locale, strict=True)
     except (PoFileError, UnicodeDecodeError, ValueError) as error:
         return [Problem(where, "", f"cannot be read: {error}")]
     problems: list[Problem] = []
@@ -344,9 +344,11 @@ def catalogue_problems(language: Language, template: Catalog,
         message = catalog.get(source.id, context=source.context)
         if message is None:
             found = NOT_MERGED
-        elif required_for(language, source) and message.fuzzy:
+        elif not required_for(language, source):
+            continue
+        elif message.fuzzy:
             found = FUZZY
-        elif required_for(language, source) and not usable(message):
+        elif not usable(message):
             found = UNTRANSLATED
         else:
             continue

@@ -103,8 +103,9 @@ def translate_compile() -> None:
               help="Also list the messages each language still lacks.")
 def translate_status(list_missing: bool) -> None:
     """How far each language is: translated, fuzzy, missing, and what falls back."""
+    template = catalogues.read_catalogue(translations_dir() / "messages.pot")
     for language in languages().values():
-        report = catalogues.status(language, translations_dir())
+        report = catalogues.status(language, template, translations_dir())
         click.echo(f"{language.name} ({language.locale}): {report.translated} of {report.total}"
                    f" translated ({report.percent:.0f} %), {report.fuzzy} fuzzy,"
                    f" {report.missing} missing")

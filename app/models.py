@@ -166,10 +166,7 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": version}
 
     __table_args__ = (
-        # The queue: a team's cases oldest first, optionally by status (keyset on id).
-        Index("ix_case_team_created", "team_id", "created_at", "id"),
-        # Staff of several teams: SQLite merges team_id IN (…) by walking this one.
-        Index("ix_case_created", "created_at", "id"),
+        # The queue walks this per team and status, oldest first (app/queue.py).
         Index("ix_case_team_status_created", "team_id", "status", "created_at", "id"),
         Index("ix_case_handler_status", "handler_id", "status"),
     )

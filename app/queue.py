@@ -93,17 +93,18 @@ def _page_ids(user: StaffUser, filters: QueueFilters, after: Cursor | None,
     in order and stops after `size` rows; the pairs are then merged. A single
     `team_id IN (…) AND status IN (…)` query would instead sort every match.
     """
+    conditions = _narrowing(user, filters)
+    if after is not None:
+        conditions.append(tuple_(Case.created_at, Case.id) > (after.created_at, after.id))
     branches = []
     for team in user.teams:
         for status in _statuses(filters):
-            branch = select(Case.id, Case.created_at).where(
-                Case.team_id == team.id, Case.status == status, *_narrowing(user, filters)
+            branch = (
+                select(Case.id, Case.created_at)
+                .where(Case.team_id == team.id, Case.status == status, *conditions)
+                .order_by(Case.created_at, Case.id)
+                .limit(size)
             )
-            if after is not None:
-                branch = branch.where(
-                    tuple_(Case.created_at, Case.id) > (after.created_at, after.id)
-                )
-            branch = branch.order_by(Case.created_at, Case.id).limit(size)
             branches.append(select(branch.subquery()))
     if not branches:
         return None
@@ -139,11 +140,12 @@ def status_counts(user: StaffUser, filters: QueueFilters, cap: int) -> dict[str,
     team_ids = [team.id for team in user.teams]
     if not team_ids:
         return {}
+    conditions = _narrowing(user, filters)
     branches = []
     for status in CaseStatus:
         capped = (
             select(Case.id)
-            .where(Case.team_id.in_(team_ids), Case.status == status, *_narrowing(user, filters))
+            .where(Case.team_id.in_(team_ids), Case.status == status, *conditions)
             .limit(cap + 1)
             .subquery()
         )

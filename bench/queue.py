@@ -81,7 +81,7 @@ def timed(function) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(samples)
 
 
-def prepared(path: Path, cases: int) -> tuple[Flask, bool]:
+def prepared(path: Path, cases: int) -> Flask:
     fresh = not path.exists()
     url = f"sqlite:///{path}"
     if fresh:
@@ -101,7 +101,7 @@ def prepared(path: Path, cases: int) -> tuple[Flask, bool]:
             )
             print(f"Seeding {cases:,} cases into {path} …")
             seed(cases)
-    return app, fresh
+    return app
 
 
 def measure(app: Flask) -> dict[str, float]:
@@ -135,8 +135,8 @@ def main() -> None:
     parser.add_argument("--database", default=str(default_database))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
-        small_app, _ = prepared(Path(workdir) / "small.sqlite3", SMALL)
-        large_app, _ = prepared(Path(args.database), args.cases)
+        small_app = prepared(Path(workdir) / "small.sqlite3", SMALL)
+        large_app = prepared(Path(args.database), args.cases)
         small = measure(small_app)
         large = measure(large_app)
     print(f"\n{'median of ' + str(REPEATS):<28}{SMALL:>10,} {args.cases:>12,}   ratio")

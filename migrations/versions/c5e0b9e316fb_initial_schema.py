@@ -105,9 +105,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('submission_key', name=op.f('uq_case_submission_key'))
     )
     with op.batch_alter_table('case', schema=None) as batch_op:
-        batch_op.create_index('ix_case_created', ['created_at', 'id'], unique=False)
         batch_op.create_index('ix_case_handler_status', ['handler_id', 'status'], unique=False)
-        batch_op.create_index('ix_case_team_created', ['team_id', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_case_team_status_created', ['team_id', 'status', 'created_at', 'id'], unique=False)
 
     op.create_table('municipality',
@@ -202,9 +200,7 @@ def downgrade() -> None:
     op.drop_table('municipality')
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.drop_index('ix_case_team_status_created')
-        batch_op.drop_index('ix_case_team_created')
         batch_op.drop_index('ix_case_handler_status')
-        batch_op.drop_index('ix_case_created')
 
     op.drop_table('case')
     with op.batch_alter_table('access_log', schema=None) as batch_op:
