@@ -1,47 +1,56 @@
 # Saate: two commands for a fresh Debian machine with Python 3.11.
-#   make run   install, compile catalogues, migrate SQLite, seed demo data, serve
-#   make test  install what the tests need (Python, Chromium, PostgreSQL, gettext, axe-core),
-#              lint, check the catalogues and run every test
+#   make run   install from the lock, compile catalogues, migrate SQLite, seed demo data, serve
+#   make test  install what the tests need (Python from the lock; Chromium, PostgreSQL, Redis,
+#              nginx, gettext, axe-core), lint, check the catalogues and run every test
+# Also: make lock (upgrade the locked dependency set), make audit (known vulnerabilities),
+#       make translations / translate-status / translate-check (for translators).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-FLASK := $(BIN)/flask --app wsgi
-SYSTEM_PACKAGES_FOR_TESTS := chromium postgresql gettext npm
+# Every install comes from these, with hashes; pyproject.toml holds the ranges.
+LOCK := requirements.txt
+TEST_LOCK := requirements-test.txt
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
+# The app refuses to start without SAATE_ENV: development settings only where asked for.
+DEV_FLASK := SAATE_ENV=development $(BIN)/flask --app wsgi
+SYSTEM_PACKAGES_FOR_TESTS := chromium postgresql redis-server nginx gettext npm
 
-.PHONY: run test install install-test system-packages catalogues lint translate-check clean
+.PHONY: run test install install-test system-packages catalogues lint translate-check \
+        translate-status translations lock audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed: $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) -r $(LOCK)
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+$(VENV)/.installed-test: $(TEST_LOCK) | $(BIN)/python
+	$(PIP_INSTALL) -r $(TEST_LOCK)
+	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
 catalogues: install
-	$(FLASK) translate compile
+	$(DEV_FLASK) translate compile
 
 run: catalogues
-	$(FLASK) db upgrade
-	$(FLASK) demo seed
+	$(DEV_FLASK) db upgrade
+	$(DEV_FLASK) demo seed
 	@echo "Saate is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(DEV_FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Debian packages the tests drive for real; installed with apt-get when run as root.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
@@ -59,12 +68,33 @@ tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json 
 lint: install-test
 	$(BIN)/ruff check .
 
-# The translators' own check: stale messages.pot, missing or fuzzy messages, broken placeholders or markup.
+# The translators' commands: rebuild the template and catalogues, see what is missing, check.
+translations: install
+	$(DEV_FLASK) translate extract
+	$(DEV_FLASK) translate update
+	$(DEV_FLASK) translate compile
+
+translate-status: install
+	$(DEV_FLASK) translate status $(if $(LIST),--list)
+
 translate-check: install system-packages
-	$(FLASK) translate check
+	$(DEV_FLASK) translate check
 
 test: system-packages install-test tests/browser/node_modules/axe-core/axe.min.js lint translate-check
-	$(BIN)/python -m pytest
+	SAATE_ENV=testing $(BIN)/python -m pytest
+
+# Upgrade every locked dependency within the ranges in pyproject.toml, in one command.
+lock: install-test
+	$(BIN)/uv pip compile pyproject.toml --upgrade --generate-hashes --python-version 3.11 \
+	  --no-header --quiet -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra test --constraint $(LOCK) --upgrade \
+	  --generate-hashes --python-version 3.11 --no-header --quiet -o $(TEST_LOCK)
+	@echo "Locked: $(LOCK) and $(TEST_LOCK). Run make test, then commit both."
+
+# Known vulnerabilities in the locked set. Needs the vulnerability services (internet access);
+# not part of make test, where they cannot be reached.
+audit: install-test
+	$(BIN)/python .ci/audit.py $(LOCK) $(TEST_LOCK)
 
 clean:
 	rm -rf $(VENV) tests/browser/node_modules .pytest_cache .ruff_cache

@@ -1,24 +1,33 @@
 """Settings for development, testing and production, read from the environment.
 
-Pick one with SAATE_ENV (development, testing, production). Every setting that
-differs between installations comes from an environment variable; nothing
-secret has a usable default in production.
+Pick one with SAATE_ENV (development, testing, production): nothing is picked
+by default, so development settings only ever apply when asked for. Every
+setting that differs between installations comes from an environment variable;
+nothing secret has a usable default anywhere.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
-# Only ever good for a laptop: production refuses to start with it.
-DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+# Published in earlier versions of this file: anyone could sign sessions with it.
+# No environment accepts it (development makes a key of its own, see below).
+PUBLIC_SECRET_KEYS = frozenset({"development-only-secret-key-do-not-use-in-production"})
+DEVELOPMENT_KEY_FILE = INSTANCE_DIR / "development-secret-key"
 
 
 def parse_bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def parse_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 # Environment variables read when the app is created: name -> (setting, parser).
@@ -41,6 +50,11 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type | object]] = {
     "SAATE_SMTP_STARTTLS": ("SMTP_STARTTLS", parse_bool),
     "SAATE_MAIL_FROM": ("MAIL_FROM", str),
     "SAATE_LOG_LEVEL": ("LOG_LEVEL", str),
+    "SAATE_STAFF_SESSION_HOURS": ("STAFF_SESSION_HOURS", int),
+    "SAATE_TRUSTED_PROXIES": ("TRUSTED_PROXIES", int),
+    "SAATE_TRUSTED_HOSTS": ("EXTRA_TRUSTED_HOSTS", parse_list),
+    "SAATE_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
+    "SAATE_MAX_REQUEST_KB": ("MAX_REQUEST_KB", int),
 }
 
 
@@ -60,7 +74,7 @@ class ConfigurationError(RuntimeError):
 
 class Config:
     ENV_NAME = "base"
-    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+    SECRET_KEY = ""
     DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'saate.sqlite3'}"
     SQL_ECHO = False
     LOG_LEVEL = "INFO"
@@ -98,8 +112,9 @@ class Config:
     RESUME_MAX_FAILURES_PER_ADDRESS = 20
     RESUME_FAILURE_WINDOW_MINUTES = 60
 
-    # Staff side
+    # Staff side: signed out after this long idle, and after this long in any case.
     STAFF_IDLE_MINUTES = 30
+    STAFF_SESSION_HOURS = 10
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5
     SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
     SIGN_IN_FAILURE_WINDOW_MINUTES = 15
@@ -124,19 +139,63 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 4
     WTF_CSRF_CHECK_DEFAULT = False  # app/security.py decides which views check how
 
+    # Requests: the largest body (the longest saate step is about 20 KB) and the most
+    # form fields any page has, with room to spare. Larger ones get a friendly 413.
+    MAX_REQUEST_KB = 64
+    MAX_FORM_PARTS = 200
+    # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
+    TRUSTED_PROXIES = 0
+    # Host names the app answers to; None accepts any (development and tests).
+    TRUSTED_HOSTS: list[str] | None = None
+    EXTRA_TRUSTED_HOSTS: list[str] = []
+    # Where rate-limit counters live: memory:// per process, or redis://host:port/db.
+    RATELIMIT_STORAGE_URI = "memory://"
+
+    @classmethod
+    def finish(cls, settings: dict) -> None:
+        """Settings that follow from others, then refuse unsafe ones (one-line reasons)."""
+        settings["MAX_CONTENT_LENGTH"] = settings["MAX_REQUEST_KB"] * 1024
+        settings["MAX_FORM_MEMORY_SIZE"] = settings["MAX_CONTENT_LENGTH"]
+        extra_hosts = settings.get("EXTRA_TRUSTED_HOSTS") or []
+        if extra_hosts:
+            settings["TRUSTED_HOSTS"] = [*(settings.get("TRUSTED_HOSTS") or []), *extra_hosts]
+        cls.validate(settings)
+
     @staticmethod
     def validate(settings: dict) -> None:
-        """Refuse settings that are unsafe for this environment."""
+        key = str(settings.get("SECRET_KEY") or "")
+        if not key or key in PUBLIC_SECRET_KEYS:
+            raise ConfigurationError(
+                "SECRET_KEY is missing or is a published default: set SECRET_KEY to a "
+                "long random value, e.g. `python3 -c 'import secrets; "
+                "print(secrets.token_hex(32))'`."
+            )
+
+
+def development_secret_key(path: Path = DEVELOPMENT_KEY_FILE) -> str:
+    """This laptop's own random key, made on first use and kept under instance/."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
 
+    @classmethod
+    def finish(cls, settings: dict) -> None:
+        if not settings.get("SECRET_KEY"):
+            settings["SECRET_KEY"] = development_secret_key()
+        super().finish(settings)
+
 
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-secret-key"  # noqa: S105
+    # New for every test run: nothing signed in one run is valid in another.
+    SECRET_KEY = secrets.token_hex(32)
     DATABASE_URL = "sqlite://"
     WTF_CSRF_ENABLED = True
 
@@ -148,15 +207,17 @@ class ProductionConfig(Config):
     DATABASE_URL = ""
     BASE_URL = ""
 
+    @classmethod
+    def finish(cls, settings: dict) -> None:
+        # Answer only to the public address (and any SAATE_TRUSTED_HOSTS): a forged Host is a 400.
+        if settings.get("TRUSTED_HOSTS") is None and settings.get("BASE_URL"):
+            settings["TRUSTED_HOSTS"] = [urlsplit(settings["BASE_URL"]).hostname or ""]
+        super().finish(settings)
+
     @staticmethod
     def validate(settings: dict) -> None:
-        key = str(settings.get("SECRET_KEY") or "")
-        if not key or key == DEVELOPMENT_SECRET_KEY:
-            raise ConfigurationError(
-                "SECRET_KEY is missing or is the development default: set SECRET_KEY to a "
-                "long random value, e.g. `python3 -c 'import secrets; "
-                "print(secrets.token_hex(32))'`."
-            )
+        Config.validate(settings)
+        key = str(settings["SECRET_KEY"])
         if len(key) < 32:
             raise ConfigurationError("SECRET_KEY is too short: use at least 32 random characters.")
         if not settings.get("DATABASE_URL"):
@@ -178,8 +239,13 @@ CONFIGS: dict[str, type[Config]] = {
 
 
 def config_for(env_name: str | None = None) -> type[Config]:
-    """The settings class for SAATE_ENV (or the name given); development by default."""
-    name = (env_name or os.environ.get("SAATE_ENV") or "development").strip().lower()
+    """The settings class for SAATE_ENV (or the name given); there is no default."""
+    name = (env_name or os.environ.get("SAATE_ENV") or "").strip().lower()
+    if not name:
+        raise ConfigurationError(
+            "SAATE_ENV is not set: set it to production (or development on a laptop; "
+            "`make run` does)."
+        )
     try:
         return CONFIGS[name]
     except KeyError:

@@ -30,7 +30,7 @@ def create_app(
     app.config.from_object(config_class)
     app.config.update(settings_from_environment())
     app.config.update(overrides or {})
-    config_class.validate(app.config)
+    config_class.finish(app.config)
 
     logs.init_app(app)
     app.jinja_env.trim_blocks = True

@@ -46,7 +46,9 @@ KEYWORDS = {
 }
 COMMENT_TAGS = ["Translators:"]
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n,jinja2.ext.do", "trimmed": "true"}
-HEADER_LINES_THAT_CHURN = ("POT-Creation-Date:", "PO-Revision-Date:")
+# Header lines that change without any message changing: dates, and the Babel version
+# that wrote the file. Comparisons ignore them, so a new Babel release is no change.
+HEADER_LINES_THAT_CHURN = ("POT-Creation-Date:", "PO-Revision-Date:", "Generated-By:")
 
 
 def po_path(locale: str, directory: Path = TRANSLATIONS_DIR) -> Path:
@@ -77,7 +79,7 @@ def _without_churn(content: bytes) -> bytes:
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:
-    """Write unless only the dates in the header would change."""
+    """Write unless only generator lines in the header (dates, Babel version) would change."""
     if path.exists() and _without_churn(path.read_bytes()) == _without_churn(content):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -98,7 +98,8 @@ def describe_login(login: DemoLogin) -> str:
         f"  e-mail:    {login.email}",
         f"  password:  {login.password}",
         f"  2FA key:   {login.totp_secret}  (add to an authenticator app, or run",
-        "             `.venv/bin/flask --app wsgi demo totp` for the current code;",
+        "             `SAATE_ENV=development .venv/bin/flask --app wsgi demo totp`",
+        "             for the current code;",
         f"             right now it is {code})",
         "  Other demo accounts: " + ", ".join(p["email"] for p in DEMO_STAFF[1:]),  # type: ignore[misc]
     ])

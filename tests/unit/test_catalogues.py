@@ -185,6 +185,21 @@ def test_extract_leaves_an_unchanged_template_alone(tmp_path: Path) -> None:
     assert pot.read_bytes() == before
 
 
+@pytest.mark.parametrize("header", ["POT-Creation-Date: 1999-01-01 00:00+0000",
+                                    "Generated-By: Babel 0.1.0"])
+def test_a_new_generator_or_date_in_the_header_is_no_change(tmp_path: Path, header: str) -> None:
+    """A Babel release writes another Generated-By line: that alone must not count."""
+    pot = tmp_path / "messages.pot"
+    name = header.split(":")[0]
+    lines = [f'"{header}\\n"' if line.startswith(f'"{name}:') else line
+             for line in catalogues.POT_FILE.read_text().splitlines()]
+    pot.write_text("\n".join(lines) + "\n")
+    before = pot.read_bytes()
+    assert header in before.decode()
+    assert catalogues.extract(pot_file=pot) is False
+    assert pot.read_bytes() == before
+
+
 def test_short_messages_and_placeholders_have_translator_comments() -> None:
     """A button, a label or a message with a gap to fill needs a word on where it appears."""
     template = catalogues.read_catalogue(catalogues.POT_FILE)

@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 
 from app import ConfigurationError, create_app
-from config import DEVELOPMENT_SECRET_KEY, ProductionConfig, settings_from_environment
+from config import (
+    CONFIGS,
+    PUBLIC_SECRET_KEYS,
+    ProductionConfig,
+    config_for,
+    development_secret_key,
+    settings_from_environment,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_PRODUCTION = {
@@ -16,10 +23,30 @@ GOOD_PRODUCTION = {
 }
 
 
-@pytest.mark.parametrize("key", ["", DEVELOPMENT_SECRET_KEY])
-def test_production_refuses_missing_or_default_secret_key(key: str) -> None:
+PUBLISHED_KEY = next(iter(PUBLIC_SECRET_KEYS))
+
+
+@pytest.mark.parametrize("env_name", sorted(CONFIGS))
+@pytest.mark.parametrize("key", ["", PUBLISHED_KEY])
+def test_every_environment_refuses_a_missing_or_published_secret_key(env_name: str,
+                                                                     key: str) -> None:
+    """A published key lets anyone forge a staff session, on a laptop too."""
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        ProductionConfig.validate({**GOOD_PRODUCTION, "SECRET_KEY": key})
+        CONFIGS[env_name].validate({**GOOD_PRODUCTION, "SECRET_KEY": key})
+
+
+def test_no_environment_is_chosen_for_you(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SAATE_ENV", raising=False)
+    with pytest.raises(ConfigurationError, match="SAATE_ENV is not set"):
+        config_for()
+
+
+def test_development_makes_and_keeps_a_key_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "instance" / "development-secret-key"
+    key = development_secret_key(path)
+    assert len(key) == 64 and key not in PUBLIC_SECRET_KEYS
+    assert path.stat().st_mode & 0o077 == 0  # readable by its owner only
+    assert development_secret_key(path) == key
 
 
 def test_production_refuses_short_secret_key() -> None:
@@ -38,9 +65,15 @@ def test_environment_overrides_settings() -> None:
     assert settings == {"DATABASE_URL": "sqlite:///x", "DRAFT_TTL_DAYS": 7}
 
 
-def test_wsgi_in_production_with_default_key_exits_with_one_line() -> None:
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DATABASE_URL"}}
-    environment.update(SAATE_ENV="production", SECRET_KEY=DEVELOPMENT_SECRET_KEY)
+@pytest.mark.parametrize(("settings", "reason"), [
+    ({"SAATE_ENV": "production", "SECRET_KEY": PUBLISHED_KEY}, "SECRET_KEY"),
+    ({"SAATE_ENV": "development", "SECRET_KEY": PUBLISHED_KEY}, "SECRET_KEY"),
+    ({}, "SAATE_ENV is not set"),
+])
+def test_wsgi_refuses_to_start_with_one_line(settings: dict, reason: str) -> None:
+    environment = {k: v for k, v in os.environ.items()
+                   if k not in {"SECRET_KEY", "DATABASE_URL", "SAATE_ENV"}}
+    environment.update(settings)
     result = subprocess.run(
         [sys.executable, "-c", "import wsgi"], cwd=ROOT, env=environment,
         capture_output=True, text=True, timeout=60, check=False,
@@ -48,4 +81,4 @@ def test_wsgi_in_production_with_default_key_exits_with_one_line() -> None:
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert "SECRET_KEY" in lines[0]
+    assert reason in lines[0]
