@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -16,11 +17,30 @@ TEMPLATES = {
     404: "errors/404.html",
     405: "errors/405.html",
     429: "errors/429.html",
+    503: "errors/503.html",
 }
+# Never echoed back into a page: secrets the visitor types again.
+NOT_KEPT = frozenset({"csrf_token", "password", "code", "second_factor"})
+
+
+def posted_fields() -> list[tuple[str, str]]:
+    """What the visitor posted, to keep on an error page and send again with one press."""
+    if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
+        return []
+    return [(name, value) for name, value in request.form.items(multi=True)
+            if name not in NOT_KEPT]
+
+
+def render_keeping_answers(template: str, code: int, **context: Any) -> tuple[str, int]:
+    """An error page that keeps what was posted (a busy database, a rate limit)."""
+    action = request.full_path.rstrip("?")
+    return render_template(template, fields=posted_fields(), action=action, **context), code
 
 
 def render_http_error(error: HTTPException) -> tuple[str, int]:
     code = error.code or 500
+    if code in {429, 503}:
+        return render_keeping_answers(TEMPLATES[code], code, error=error)
     return render_template(TEMPLATES.get(code, "errors/500.html"), error=error), code
 
 
