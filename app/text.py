@@ -55,11 +55,13 @@ def clean_text(text: str, *, multiline: bool = True) -> str:
 
 
 def clean_value(value: object, *, multiline: bool = True) -> object:
-    """A form field's data cleaned: text, or each text in a list; anything else as it is."""
+    """A form field's data cleaned: text, or each text in a list (a value sent twice is
+    kept once); anything else as it is."""
     if isinstance(value, str):
         return clean_text(value, multiline=multiline)
     if isinstance(value, list):
-        return [clean_value(item, multiline=multiline) for item in value]
+        cleaned = [clean_value(item, multiline=multiline) for item in value]
+        return [item for index, item in enumerate(cleaned) if item not in cleaned[:index]]
     return value
 
 
