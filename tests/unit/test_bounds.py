@@ -22,7 +22,8 @@ from app.saate.bounds import (
 )
 from app.saate.schema import FORMS, SAATE, Kind, Question
 from app.teams import municipality_codes
-from tests.unit.test_text import any_text, forbidden
+from tests.support.hostile import forbidden
+from tests.unit.test_text import any_text
 
 pytestmark = pytest.mark.usefixtures("teams")
 

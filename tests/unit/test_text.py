@@ -9,14 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.text import clean_text, clean_value, isolated
+from tests.support.hostile import (
+    BIDI_CONTROLS,
+    DIRECTION_MARKS,
+    LINE_BREAKS,
+    ZERO_WIDTH,
+    forbidden,
+)
 
 # No example database on disk, and no time limits: a slow machine is not a failure.
 PROPERTY = settings(max_examples=400, deadline=None, database=None)
 
-BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
-DIRECTION_MARKS = ["\u200e", "\u200f", "\u061c"]
-ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
-LINE_BREAKS = ["\r\n", "\r", "\x85", "\u2028", "\u2029"]
 # The troublemakers, mixed into generated text far more often than chance would.
 HOSTILE = [*BIDI_CONTROLS, *DIRECTION_MARKS, *ZERO_WIDTH, *LINE_BREAKS, "\x00", "\x1b", "\x7f",
            "\x9b", "\t", "\n", "e\u0301", "A\u030a", "\u0958", "\ud800", "\U000e0041",
@@ -24,14 +27,6 @@ HOSTILE = [*BIDI_CONTROLS, *DIRECTION_MARKS, *ZERO_WIDTH, *LINE_BREAKS, "\x00", 
 
 any_character = st.characters(exclude_categories=())  # surrogates too
 any_text = st.lists(st.one_of(any_character, st.sampled_from(HOSTILE)), max_size=40).map("".join)
-
-
-def forbidden(char: str) -> bool:
-    """What clean text may never hold, written out from the rule (not from app.text)."""
-    if char in "\t\n":
-        return False
-    return (unicodedata.category(char) in {"Cc", "Cf", "Cs"}
-            or char in {*BIDI_CONTROLS, *DIRECTION_MARKS, *ZERO_WIDTH, "\u2028", "\u2029"})
 
 
 # --- Examples -------------------------------------------------------------------------
@@ -58,7 +53,7 @@ def test_single_line_fields_fold_lines_and_tabs_into_spaces() -> None:
 
 
 def test_field_data_of_any_shape() -> None:
-    assert clean_value(["a\x00", 3, None]) == ["a", 3, None]
+    assert clean_value(["a\x00", 3, None, "a", 3]) == ["a", 3, None]
     assert clean_value(7) == 7
     assert clean_value("x\ny", multiline=False) == "x y"
 
