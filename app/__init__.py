@@ -8,7 +8,7 @@ from flask import Flask
 
 from config import Config, ConfigurationError, config_for, settings_from_environment
 
-from . import auth, errors, i18n, logs, request_limits, security, sessions
+from . import auth, errors, i18n, incoming, logs, security, sessions
 from .extensions import babel, csrf, db
 
 
@@ -31,7 +31,7 @@ def create_app(
     app.config.update(settings_from_environment())
     app.config.update(overrides or {})
     config_class.finish(app.config)
-    request_limits.init_app(app)
+    incoming.init_app(app)
 
     logs.init_app(app)
     app.jinja_env.trim_blocks = True

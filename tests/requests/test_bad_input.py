@@ -11,7 +11,12 @@ request per form where the body limit allows. For each: no 500; where a field is
 refused, a message in the page's language at the field or in the error summary;
 where it is accepted, exactly the clean text is stored (read back through the
 drafts and cases services); and nothing raw or run in the client pages (step, check
-answers, status), the staff case view, the print view or the access-log CSV.
+answers, status), the staff case view, the print view or the access-log CSV. Staff
+names come in through the CLI with the payload in them; the staff side's GET filter
+forms are read off their pages and get every payload too.
+
+Below the battery: requests over the body or field limits (a friendly 413), forged
+choice codes kept out of drafts, the cut-text note, bodies that are not UTF-8.
 """
 
 from __future__ import annotations
@@ -681,3 +686,24 @@ def test_a_body_that_is_not_utf8_is_refused_politely(app: Flask, path: str) -> N
     segment = path.split("/")[1]
     locale, html_lang, _ = LANGUAGES.get(segment, ("fi", "fi", "fi"))
     check_page(response.text, locale, html_lang, path)
+
+
+# --- Query strings: the staff side's filter forms, found on their pages ----------------------
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda payload: payload.name)
+def test_filter_forms_take_any_text(app: Flask, payload: Payload) -> None:
+    """Every field of every GET form on the queue and the access log, and the CSV."""
+    battery = Battery(app, payload)
+    client, _ = battery.staff_member()
+    for page in ("/staff/", "/staff/access-log"):
+        forms = page_forms(battery.get(page, client).text, method="get")
+        assert forms, page
+        for action, fields in forms.items():
+            query = body([(name, payload.text) for name in fields], payload)
+            battery.get(f"{action}?{query}", client)
+    query = body([("reference", payload.text), ("staff", payload.text)], payload)
+    response = client.get(f"/staff/access-log.csv?{query}")
+    assert response.status_code < 500
+    if response.status_code == 200:
+        check_access_log_csv(battery, client)

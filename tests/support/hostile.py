@@ -224,13 +224,16 @@ class FormReader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.forms: dict[str, dict[str, list[str]]] = {}
+        self.methods: dict[str, str] = {}
         self.current: dict[str, list[str]] | None = None
         self.select: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {name: value or "" for name, value in attrs}
         if tag == "form":
-            self.current = self.forms.setdefault(attributes.get("action", ""), {})
+            action = attributes.get("action", "")
+            self.current = self.forms.setdefault(action, {})
+            self.methods[action] = attributes.get("method", "get").lower()
         elif self.current is None:
             return
         elif tag in {"input", "textarea"} and attributes.get("name"):
@@ -248,7 +251,9 @@ class FormReader(HTMLParser):
             self.select = None
 
 
-def page_forms(html: str) -> dict[str, dict[str, list[str]]]:
+def page_forms(html: str, method: str | None = None) -> dict[str, dict[str, list[str]]]:
+    """{action: {field name: values}} of the page's forms (of one method, if given)."""
     reader = FormReader()
     reader.feed(html)
-    return reader.forms
+    return {action: fields for action, fields in reader.forms.items()
+            if method is None or reader.methods[action] == method}

@@ -1,20 +1,28 @@
-"""How much one request may carry; more is a friendly 413 page (templates/errors/413.html).
+"""What one request may carry, checked once for every request.
 
 - The body: MAX_CONTENT_LENGTH (SAATE_MAX_REQUEST_KB), enforced by Werkzeug for
   every body, url-encoded ones too.
 - The number of form fields: MAX_FORM_PARTS. Werkzeug counts the parts of a
-  multipart body only; the url-encoded bodies that every form here sends are
-  counted below, once, for every request.
+  multipart body only (and MAX_FORM_MEMORY_SIZE applies to multipart only);
+  the url-encoded bodies that every form here sends are counted below.
+  Either limit passed is a friendly 413 page (templates/errors/413.html).
+- The query string: each value is clean text on one line (app/text.py), as
+  form fields are (app/forms.py), so a NUL or a bidi override typed into a URL
+  never reaches a query or a page.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import cached_property
+
+from app.text import clean_text
 
 
-class BoundedRequest(Request):
-    """A request whose form has at most MAX_FORM_PARTS fields, whatever its encoding."""
+class IncomingRequest(Request):
+    """A request whose form has at most MAX_FORM_PARTS fields and whose query is clean."""
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
@@ -25,6 +33,13 @@ class BoundedRequest(Request):
             self.__dict__["files"] = self.parameter_storage_class()
             raise RequestEntityTooLarge()
 
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        parsed = Request.args.fget(self)  # type: ignore[attr-defined]
+        return self.parameter_storage_class(
+            [(name, clean_text(value, multiline=False))
+             for name, value in parsed.items(multi=True)])
+
 
 def form_size(request: Request) -> int:
     """How many fields were sent: every value of a repeated name counts."""
@@ -34,4 +49,4 @@ def form_size(request: Request) -> int:
 
 
 def init_app(app: Flask) -> None:
-    app.request_class = BoundedRequest
+    app.request_class = IncomingRequest
