@@ -7,6 +7,7 @@ port, the environment given, and its output captured in a file the test reads.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -24,8 +25,9 @@ class GunicornServer:
                  args: tuple[str, ...] = ()) -> None:
         self.port = free_port()
         self.output_path = directory / "gunicorn.log"
+        # Every worker must sign with the same key (the testing key is new per process).
         self.environment = {**os.environ, "SAATE_BIND": f"127.0.0.1:{self.port}",
-                            **environment}
+                            "SECRET_KEY": secrets.token_hex(32), **environment}
         self.args = args
         self.process: subprocess.Popen | None = None
 
