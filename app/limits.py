@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from flask import Flask, Response, current_app, make_response, request
 from flask_babel import format_timedelta
@@ -38,7 +38,7 @@ class Rule:
     rates: str
     # "posts": every POST counts. "failures": only POSTs not answered with a
     # redirect count (a wrong code or password), so success is never limited.
-    counts: str
+    counts: Literal["posts", "failures"]
     why: str
 
 
