@@ -109,7 +109,6 @@ class Config:
     # Client side
     DRAFT_TTL_DAYS = 30
     RESUME_MAX_FAILURES_PER_CODE = 5
-    RESUME_MAX_FAILURES_PER_ADDRESS = 20
     RESUME_FAILURE_WINDOW_MINUTES = 60
 
     # Staff side: signed out after this long idle, and after this long in any case.

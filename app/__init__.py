@@ -8,7 +8,7 @@ from flask import Flask
 
 from config import Config, ConfigurationError, config_for, settings_from_environment
 
-from . import auth, errors, i18n, logs, security, sessions
+from . import auth, errors, i18n, limits, logs, security, sessions
 from .extensions import babel, csrf, db
 
 
@@ -49,6 +49,7 @@ def create_app(
     sessions.init_app(app)
     auth.init_login(app)
     register_blueprints(app)
+    limits.init_app(app)
     errors.init_app(app)
     register_cli(app)
     return app
