@@ -43,16 +43,23 @@ STATUS_PATH = re.compile(r'href="https?://[^/"]+(/fi/status/[^"]+)"')
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[GunicornServer, str]]:
-    """gunicorn on a migrated SQLite file with one team and one worker; the worker's TOTP secret."""
+def prepared(tmp_path: Path) -> tuple[dict[str, str], str]:
+    """A migrated SQLite file with one team and one worker: the environment to serve it
+    in production, and the worker's TOTP secret."""
     url = migrated_sqlite(tmp_path)
     environment = production_environment(url)
     app = create_app(TestingConfig, {"DATABASE_URL": url, "SECRET_KEY": environment["SECRET_KEY"]})
     with app.app_context():
         teams.create_team(**demo.DEMO_TEAMS[0])  # type: ignore[arg-type]
-        worker = make_staff("testi.tyontekija@example.test")
-        totp_secret = worker.totp_secret
+        totp_secret = make_staff("testi.tyontekija@example.test").totp_secret
     app.extensions["saate_db"].engine.dispose()
+    return environment, totp_secret
+
+
+@pytest.fixture
+def served(tmp_path: Path, prepared: tuple[dict[str, str], str],
+           ) -> Iterator[tuple[GunicornServer, str]]:
+    environment, totp_secret = prepared
     with GunicornServer(tmp_path, environment) as server:
         yield server, totp_secret
 
@@ -122,3 +129,21 @@ def test_access_lines_are_written_and_hold_no_secret(
     assert not any(line.startswith(FORGED[:30]) for line in everything.splitlines())
     assert "Invalid request" in server.stderr()  # the broken requests were logged, safely
     assert "Logging error" not in everything and "Traceback" not in everything
+
+
+def test_no_access_format_can_reach_a_secret_and_no_forwarded_header_is_trusted(
+    tmp_path: Path, prepared: tuple[dict[str, str], str],
+) -> None:
+    environment, _totp_secret = prepared
+    leaky = "%(U)s|%(q)s|%(f)s|%({cookie}i)s|%({x-forwarded-for}i)s|%({http_cookie}e)s|%(h)s"
+    with GunicornServer(tmp_path, environment, ("--access-logformat", leaky)) as server:
+        client = Browser(server)
+        status_path = send_contact_request(client)
+        _status, headers, _ = client.get(f"{status_path}?code={QUERY_SECRET}", headers={
+            "Cookie": f"tracking={COOKIE_SECRET}", "Referer": f"https://x.test/?{QUERY_SECRET}",
+            "X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"})
+        assert "Strict-Transport-Security" not in headers  # the request stayed plain HTTP
+    lines = server.stdout().splitlines()
+    assert lines[-1] == "/fi/status/[redacted]|-|-|-|-|-|127.0.0.1"
+    assert len(lines) == 4
+    assert QUERY_SECRET not in server.output() and COOKIE_SECRET not in server.output()
