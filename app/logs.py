@@ -32,6 +32,8 @@ from flask import Flask
 from gunicorn import glogging
 from sqlalchemy.exc import SQLAlchemyError
 
+# Like gunicorn's error log, so the two read alike.
+LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
 # Status tokens are URL-safe; "[redacted]" itself is not matched again.
 SECRET_IN_PATH = re.compile(r"(/status/)[\w%.~=-]+")
 # A path or URL (at the start, or after a space, quote, bracket or `=`) and its query.
@@ -60,9 +62,8 @@ IDENTIFIER_WORDS = frozenset({
     "database", "role", "function", "sequence", "trigger", "extension", "operator", "domain",
     "collation", "view", "savepoint", "cursor", "statement", "user",
 })
-# Like gunicorn's error log, so the two read alike.
-LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
 DATABASE_MODULES = frozenset({"sqlite3", "psycopg", "psycopg2", "asyncpg", "pg8000"})
+USER_AGENT_LIMIT = 200
 
 
 def escape_controls(text: str) -> str:
@@ -105,15 +106,17 @@ def _keep_identifiers(match: re.Match[str]) -> str:
     return f'{before}"{WITHHELD}"'
 
 
-def exception_chain(error: BaseException | None) -> Iterator[BaseException]:
+def exception_chain(error: BaseException) -> Iterator[BaseException]:
+    """The error, its causes and contexts, and the driver errors SQLAlchemy wraps."""
     seen: set[int] = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        yield error
-        original = getattr(error, "orig", None)
-        if isinstance(original, BaseException) and id(original) not in seen:
-            yield from exception_chain(original)
-        error = error.__cause__ or error.__context__
+    waiting: list[object] = [error]
+    while waiting:
+        current = waiting.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        waiting += [getattr(current, "orig", None), current.__cause__, current.__context__]
 
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
@@ -182,9 +185,6 @@ def init_app(app: Flask) -> None:
     # SQLAlchemy logs result rows at DEBUG: never, whatever the log level. SQL_ECHO
     # (statements without their values) sets its engine's own logger to INFO.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
-
-
-USER_AGENT_LIMIT = 200
 
 
 def safe_path(raw_uri: str) -> str:
