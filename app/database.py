@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, make_url
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -62,6 +62,7 @@ def utcnow() -> datetime:
 
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def sqlite_configurer(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
@@ -90,7 +91,11 @@ def make_engine(url: str, echo: bool = False,
         engine = create_engine(url, echo=echo, hide_parameters=True)
         event.listen(engine, "connect", sqlite_configurer(busy_timeout_ms))
         return engine
-    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True)
+    # An unreachable server is a quick "try again" page, not a worker stuck for minutes.
+    timeout = {} if "connect_timeout" in make_url(url).query else {
+        "connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True,
+                         connect_args=timeout)
 
 
 def _app_context_id() -> int:
