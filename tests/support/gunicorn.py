@@ -32,13 +32,9 @@ class GunicornServer:
     def __init__(self, directory: Path, environment: dict[str, str],
                  args: tuple[str, ...] = ()) -> None:
         self.port = free_port()
-<<<<<<< HEAD
-        self.output_path = directory / "gunicorn.log"
-        # Every worker must sign with the same key (the testing key is new per process).
-=======
         self.output_path = directory / "gunicorn.stdout.log"
         self.error_path = directory / "gunicorn.stderr.log"
->>>>>>> issue9-logs
+        # Every worker must sign with the same key (the testing key is new per process).
         self.environment = {**os.environ, "SAATE_BIND": f"127.0.0.1:{self.port}",
                             "SECRET_KEY": secrets.token_hex(32), **environment}
         self.args = args
