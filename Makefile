@@ -15,7 +15,7 @@ TEST_LOCK := requirements-test.txt
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
 # The app refuses to start without SAATE_ENV: development settings only where asked for.
 DEV_FLASK := SAATE_ENV=development $(BIN)/flask --app wsgi
-SYSTEM_PACKAGES_FOR_TESTS := chromium postgresql redis-server nginx gettext npm
+SYSTEM_PACKAGES_FOR_TESTS := chromium postgresql redis-server nginx openssl gettext npm
 
 .PHONY: run test install install-test system-packages catalogues lint translate-check \
         translate-status translations lock audit clean
@@ -51,6 +51,7 @@ system-packages:
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \

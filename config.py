@@ -35,6 +35,7 @@ ENVIRONMENT_SETTINGS: dict[str, tuple[str, type | object]] = {
     "SECRET_KEY": ("SECRET_KEY", str),
     "DATABASE_URL": ("DATABASE_URL", str),
     "SQL_ECHO": ("SQL_ECHO", parse_bool),
+    "SAATE_SQLITE_BUSY_TIMEOUT_MS": ("SQLITE_BUSY_TIMEOUT_MS", int),
     "SAATE_SECURE_COOKIES": ("SESSION_COOKIE_SECURE", parse_bool),
     "SAATE_EMERGENCY_NUMBER": ("EMERGENCY_NUMBER", str),
     "SAATE_CRISIS_LINE_FI": ("CRISIS_LINE_FI", str),
@@ -77,6 +78,8 @@ class Config:
     SECRET_KEY = ""
     DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'saate.sqlite3'}"
     SQL_ECHO = False
+    # How long SQLite waits for another writer before a "try again" page (503).
+    SQLITE_BUSY_TIMEOUT_MS = 5000
     LOG_LEVEL = "INFO"
     # Where links in e-mails point; pages themselves use relative URLs.
     BASE_URL = "http://127.0.0.1:5000"
@@ -109,7 +112,6 @@ class Config:
     # Client side
     DRAFT_TTL_DAYS = 30
     RESUME_MAX_FAILURES_PER_CODE = 5
-    RESUME_MAX_FAILURES_PER_ADDRESS = 20
     RESUME_FAILURE_WINDOW_MINUTES = 60
 
     # Staff side: signed out after this long idle, and after this long in any case.

@@ -8,7 +8,7 @@ from flask import Flask
 
 from config import Config, ConfigurationError, config_for, settings_from_environment
 
-from . import auth, errors, i18n, incoming, logs, security, sessions
+from . import auth, errors, i18n, incoming, limits, logs, security, sessions
 from .extensions import babel, csrf, db
 
 
@@ -50,6 +50,7 @@ def create_app(
     sessions.init_app(app)
     auth.init_login(app)
     register_blueprints(app)
+    limits.init_app(app)
     errors.init_app(app)
     register_cli(app)
     return app

@@ -13,7 +13,7 @@ import pyotp
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app import accounts, catalogues, demo, migrate, retention, teams
+from app import accounts, backup, catalogues, demo, migrate, retention, teams
 from app.extensions import db
 from app.i18n import languages
 from app.text import clean_text
@@ -67,6 +67,42 @@ def db_revision(message: str) -> None:
 @db_cli.command("current")
 def db_current() -> None:
     click.echo(migrate.current(db.engine) or "(empty)")
+
+
+def _with_progress(label: str, work):  # type: ignore[no-untyped-def]
+    """Run work(progress) under click's progress bar (pages copied of all pages)."""
+    with click.progressbar(length=1, label=label, show_eta=True, show_percent=True) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        return work(progress)
+
+
+@db_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(path: Path) -> None:
+    """Back the SQLite database up into a new file PATH, safely while serving."""
+    try:
+        report = _with_progress("Backing up", lambda p: backup.backup(db.engine.url, path, p))
+    except backup.BackupError as error:
+        fail(str(error))
+    click.echo(f"Backup written to {report.path} ({report.pages} pages); integrity check ok; "
+               + ", ".join(f"{table}: {rows}" for table, rows in report.rows.items()) + ".")
+
+
+@db_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm: the database's contents are replaced.")
+def db_restore(path: Path, yes: bool) -> None:
+    """Replace the SQLite database's contents with the backup PATH (stop serving first)."""
+    if not yes:
+        fail("restoring replaces everything in the database: stop Saate, then add --yes")
+    try:
+        report = _with_progress("Restoring", lambda p: backup.restore(db.engine.url, path, p))
+    except backup.BackupError as error:
+        fail(str(error))
+    click.echo(f"Restored {report.path} from {path}; integrity check ok.")
 
 
 # --- translate ------------------------------------------------------------------

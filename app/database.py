@@ -6,6 +6,7 @@ migrations and the tests all use the same engine and session in the same way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
-from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event, make_url
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -60,25 +61,41 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+CONNECT_TIMEOUT_SECONDS = 5
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    """An engine for the URL; SQLite gets foreign keys, WAL and a busy timeout."""
+def sqlite_configurer(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def configure(dbapi_connection: Any, connection_record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    return configure
+
+
+def make_engine(url: str, echo: bool = False,
+                busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Engine:
+    """An engine for the URL; SQLite gets foreign keys, WAL and a busy timeout.
+
+    Bound values never appear in errors or in SQL_ECHO output: they are the
+    client's answers (hide_parameters).
+    """
     if url.startswith("sqlite"):
         database = url.split("///", 1)[1] if "///" in url else ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo)
-        event.listen(engine, "connect", _configure_sqlite)
+        engine = create_engine(url, echo=echo, hide_parameters=True)
+        event.listen(engine, "connect", sqlite_configurer(busy_timeout_ms))
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    # An unreachable server is a quick "try again" page, not a worker stuck for minutes.
+    timeout = {} if "connect_timeout" in make_url(url).query else {
+        "connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    return create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True,
+                         connect_args=timeout)
 
 
 def _app_context_id() -> int:
@@ -98,7 +115,8 @@ class Database:
     """Gives the current app's engine and app-context-scoped session."""
 
     def init_app(self, app: Flask) -> None:
-        engine = make_engine(app.config["DATABASE_URL"], app.config.get("SQL_ECHO", False))
+        engine = make_engine(app.config["DATABASE_URL"], app.config.get("SQL_ECHO", False),
+                             app.config.get("SQLITE_BUSY_TIMEOUT_MS", DEFAULT_BUSY_TIMEOUT_MS))
         factory = sessionmaker(bind=engine, expire_on_commit=False)
         session = scoped_session(factory, scopefunc=_app_context_id)
         app.extensions["saate_db"] = DatabaseState(engine, factory, session)

@@ -116,19 +116,17 @@ class ResumeRefused(Exception):
         self.throttled = throttled
 
 
-def resume(code: str, second_factor: str, address: str) -> OpenDraft:
+def resume(code: str, second_factor: str) -> OpenDraft:
     """Open a draft by its resume code and a second factor; give it a new session token.
 
-    Failures are counted per code and per address; past the limits every try is
-    refused for a while, right or wrong, so neither can be guessed.
+    Failures are counted per code: past the limit every try at that code is
+    refused for a while, right or wrong, so it cannot be guessed. (Failures per
+    client address are counted by the rate limits, app/limits.py.)
     """
     code = normalise_code(code)
     config = current_app.config
     window = timedelta(minutes=config["RESUME_FAILURE_WINDOW_MINUTES"])
-    limits = {
-        f"code:{code}": config["RESUME_MAX_FAILURES_PER_CODE"],
-        f"address:{address}": config["RESUME_MAX_FAILURES_PER_ADDRESS"],
-    }
+    limits = {f"code:{code}": config["RESUME_MAX_FAILURES_PER_CODE"]}
     if throttle.is_blocked(RESUME_SCOPE, limits, window):
         raise ResumeRefused(throttled=True)
     draft = db.session.scalar(

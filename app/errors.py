@@ -7,7 +7,10 @@ from typing import Any
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +60,16 @@ def render_server_error(error: Exception) -> tuple[str, int]:
     return render_template("errors/500.html", error=InternalServerError()), 500
 
 
+def render_database_unavailable(error: OperationalError) -> tuple[str, int]:
+    """The database is busy, locked or unreachable: keep the answers, ask to send again."""
+    db.session.rollback()
+    # app.logs withholds the values; the statement and the driver's reason stay.
+    log.warning("database unavailable on %s %s: %s", request.method, request.endpoint, error)
+    return render_keeping_answers(TEMPLATES[503], 503)
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(OperationalError, render_database_unavailable)
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(InternalServerError, render_server_error)

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from app.links import external_url
 from app.models import Case
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def new_case_message(case: Case) -> EmailMessage:
     config = current_app.config
-    link = f"{config['BASE_URL'].rstrip('/')}/staff/cases/{case.id}"
+    link = external_url("staff.case", case_id=case.id)
     message = EmailMessage()
     # Staff-side text, in both national languages: the inbox is shared.
     message["Subject"] = f"Saate: uusi yhteydenotto / ny kontakt {case.display_reference}"

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired
 from app import accounts, throttle
 from app.extensions import db
 from app.forms import BaseForm
+from app.limits import limited
 from app.models import StaffUser
 
 from . import LAST_SEEN, bp
@@ -58,6 +59,7 @@ def throttle_window() -> timedelta:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limited("sign_in")
 def sign_in() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("staff.queue"))
@@ -81,6 +83,7 @@ def sign_in() -> str | Response | tuple[str, int]:
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
+@limited("sign_in_code")
 def sign_in_code() -> str | Response | tuple[str, int]:
     user = pending_user()
     if user is None:

@@ -12,6 +12,8 @@ from app import cases, feedback
 from app.extensions import db
 from app.forms import BaseForm
 from app.i18n import current_language
+from app.limits import limited
+from app.links import external_url
 from app.models import Case
 from app.saate.forms import select_choices
 
@@ -46,7 +48,7 @@ def confirmation_page(kind: str, form: FeedbackForm | None = None) -> str | Resp
     case = sent_case(kind)
     if case is None:
         return redirect(url_for("public.landing"))
-    status_url = url_for("public.status", token=cases.status_token(case), _external=True)
+    status_url = external_url("public.status", token=cases.status_token(case))
     return render_template(
         "public/confirmation.html", case=case, status_url=status_url,
         feedback_form=form or FeedbackForm(), feedback_given=feedback.given_for(case),
@@ -54,6 +56,7 @@ def confirmation_page(kind: str, form: FeedbackForm | None = None) -> str | Resp
 
 
 @bp.post("/<lang:lang>/feedback/<kind>")
+@limited("feedback")
 def give_feedback(kind: str) -> str | Response:
     case = sent_case(kind)
     form = FeedbackForm()

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from app import cases
 from app.i18n import current_language
+from app.limits import limited
 from app.saate.schema import CONTACT_REQUEST
 from app.security import keeps_answers_on_csrf_failure
 
@@ -22,6 +23,7 @@ SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")
 
 
 @bp.route("/<lang:lang>/contact", methods=["GET", "POST"])
+@limited("contact")
 @keeps_answers_on_csrf_failure
 def contact() -> str | Response | tuple[str, int]:
     if request.method == "GET":

@@ -9,6 +9,7 @@ from wtforms import StringField
 from app import cases, drafts
 from app.forms import BaseForm
 from app.i18n import current_language
+from app.limits import limited
 from app.saate.answers import form_rows
 from app.saate.schema import SAATE, Question, Step
 from app.security import keeps_answers_on_csrf_failure
@@ -38,6 +39,7 @@ class ResumeForm(BaseForm):
 
 
 @bp.route("/<lang:lang>/saate/", methods=["GET", "POST"])
+@limited("saate_start")
 def saate_start() -> str | Response:
     form = ActionForm()
     if form.validate_on_submit():
@@ -49,6 +51,7 @@ def saate_start() -> str | Response:
 
 
 @bp.route("/<lang:lang>/saate/<slug>", methods=["GET", "POST"])
+@limited("saate_step")
 @keeps_answers_on_csrf_failure
 def saate_step(slug: str) -> str | Response:
     step = SAATE.step(slug) or abort(404)
@@ -116,6 +119,7 @@ def saate_saved() -> str | Response:
 
 
 @bp.route("/<lang:lang>/saate/check", methods=["GET", "POST"])
+@limited("saate_send")
 @keeps_answers_on_csrf_failure
 def saate_check() -> str | Response | tuple[str, int]:
     draft = current_draft()
@@ -153,6 +157,7 @@ def saate_sent() -> str | Response:
 
 
 @bp.route("/<lang:lang>/saate/delete", methods=["GET", "POST"])
+@limited("saate_delete")
 def saate_delete() -> str | Response:
     draft = current_draft()
     form = ActionForm()
@@ -167,6 +172,7 @@ def saate_delete() -> str | Response:
 
 
 @bp.route("/<lang:lang>/resume", methods=["GET", "POST"])
+@limited("resume")
 @keeps_answers_on_csrf_failure
 def resume() -> str | Response | tuple[str, int]:
     form = ResumeForm()
@@ -177,8 +183,7 @@ def resume() -> str | Response | tuple[str, int]:
             error, status = "csrf", 400
         else:
             try:
-                opened = drafts.resume(form.code.data or "", form.second_factor.data or "",
-                                       request.remote_addr or "unknown")
+                opened = drafts.resume(form.code.data or "", form.second_factor.data or "")
             except drafts.ResumeRefused as refused:
                 error, status = ("throttled", 429) if refused.throttled else ("no_match", 200)
             else:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +9,7 @@ from sqlalchemy import select
 from app import access_log
 from app.extensions import db
 from app.models import Case, StaffRole, StaffUser
+from app.spreadsheet import csv_download
 from app.tokens import normalise_code
 
 from . import bp
@@ -72,13 +70,11 @@ def access_log_csv() -> Response:
     access_log.record(current_user, access_log.Action.EXPORT, case_id if case_id != -1 else None,
                       f"access log CSV; reference={reference or '-'}; staff={staff_id or '-'}")
     references = case_references([e.case_id for e in entries])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["time_utc", "staff_id", "staff_name", "staff_title", "action",
-                     "case_id", "case_reference", "detail"])
-    for entry in entries:
-        writer.writerow([entry.at.isoformat(), entry.staff_id, entry.staff.name,
-                         entry.staff.title, entry.action, entry.case_id or "",
-                         references.get(entry.case_id or 0, ""), entry.detail])
-    return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=access-log.csv"})
+    return csv_download(
+        "access-log.csv",
+        ["time_utc", "staff_id", "staff_name", "staff_title", "action", "case_id",
+         "case_reference", "detail"],
+        ([entry.at.isoformat(), entry.staff_id, entry.staff.name, entry.staff.title,
+          entry.action, entry.case_id or "", references.get(entry.case_id or 0, ""),
+          entry.detail] for entry in entries),
+    )

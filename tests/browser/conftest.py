@@ -68,9 +68,11 @@ def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
         for team in demo.DEMO_TEAMS:
             teams.create_team(**team)  # type: ignore[arg-type]
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = url  # status links point at the service's public address
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", tmp_path)
+    yield LiveServer(app, url, tmp_path)
     server.shutdown()
     thread.join(timeout=5)
 

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from limits import parse_many
 from sqlalchemy import select
 
 from app import drafts
 from app.database import utcnow
 from app.extensions import db
+from app.limits import LIMITS
 from app.models import Draft
 from tests.support.journey import VALID_STEPS, Journey
 
@@ -69,7 +71,7 @@ def test_too_many_failures_for_a_code_locks_it_even_with_the_right_answer(app: F
 
 def test_too_many_failures_from_one_address(app: Flask) -> None:
     journey = Journey(app.test_client())
-    for attempt in range(app.config["RESUME_MAX_FAILURES_PER_ADDRESS"]):
+    for attempt in range(min(rate.amount for rate in parse_many(LIMITS["resume"].rates))):
         journey.post("/resume", {"code": f"AAAAA-AAA{attempt:02d}", "second_factor": "1980"})
     code = started_draft(app.test_client())
     assert journey.post("/resume", {"code": code, "second_factor": "1980"}).status_code == 429

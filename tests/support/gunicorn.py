@@ -1,18 +1,27 @@
 """Real gunicorn on loopback, for tests of serving: logs, proxies, races.
 
 Started with the repository's gunicorn.conf.py (as production is), a free
-port, the environment given, and its output captured in a file the test reads.
+port, the environment given, and its output captured in files the test reads:
+stdout (the access log) and stderr (the error log and the app's own logs).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
 import time
+from email.message import Message
+from http.client import HTTPConnection
+from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
+from app import migrate
+from app.database import make_engine
 from tests.support.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,9 +32,11 @@ class GunicornServer:
     def __init__(self, directory: Path, environment: dict[str, str],
                  args: tuple[str, ...] = ()) -> None:
         self.port = free_port()
-        self.output_path = directory / "gunicorn.log"
+        self.output_path = directory / "gunicorn.stdout.log"
+        self.error_path = directory / "gunicorn.stderr.log"
+        # Every worker must sign with the same key (the testing key is new per process).
         self.environment = {**os.environ, "SAATE_BIND": f"127.0.0.1:{self.port}",
-                            **environment}
+                            "SECRET_KEY": secrets.token_hex(32), **environment}
         self.args = args
         self.process: subprocess.Popen | None = None
 
@@ -34,12 +45,12 @@ class GunicornServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        output = self.output_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-             *self.args, "wsgi:app"],
-            cwd=ROOT, env=self.environment, stdout=output, stderr=subprocess.STDOUT,
-        )
+        with self.output_path.open("ab") as output, self.error_path.open("ab") as errors:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                 *self.args, "wsgi:app"],
+                cwd=ROOT, env=self.environment, stdout=output, stderr=errors,
+            )
         self._wait_until_listening()
 
     def _wait_until_listening(self) -> None:
@@ -65,7 +76,13 @@ class GunicornServer:
 
     def output(self) -> str:
         """Everything gunicorn and the app wrote so far (access and error logs)."""
-        return self.output_path.read_text(errors="replace") if self.output_path.exists() else ""
+        return self.stdout() + self.stderr()
+
+    def stdout(self) -> str:
+        return _read(self.output_path)
+
+    def stderr(self) -> str:
+        return _read(self.error_path)
 
     def __enter__(self) -> GunicornServer:
         self.start()
@@ -73,3 +90,75 @@ class GunicornServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _read(path: Path) -> str:
+    return path.read_text(errors="replace") if path.exists() else ""
+
+
+def migrated_sqlite(directory: Path) -> str:
+    """A SQLite file migrated from nothing, as `flask db upgrade` makes it; its URL."""
+    url = f"sqlite:///{directory / 'saate.sqlite3'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+def production_environment(database_url: str, **more: str) -> dict[str, str]:
+    """Settings for SAATE_ENV=production on plain HTTP over loopback, one worker."""
+    return {
+        "SAATE_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": database_url,
+        "SAATE_BASE_URL": "http://127.0.0.1",
+        "SAATE_SECURE_COOKIES": "0",
+        "SAATE_WORKERS": "1",
+        "SAATE_THREADS": "2",
+        **more,
+    }
+
+
+class Browser:
+    """A plain HTTP client for a live server: keeps cookies, never follows redirects."""
+
+    def __init__(self, server: GunicornServer, user_agent: str = "Saate tests") -> None:
+        self.server = server
+        self.cookies: dict[str, str] = {}
+        self.user_agent = user_agent
+
+    def request(self, method: str, path: str, form: dict | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, Message, str]:
+        body = urlencode(form or {}, doseq=True) if form is not None else None
+        sent = {"User-Agent": self.user_agent, **(headers or {})}
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if body is not None:
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            text = response.read().decode(errors="replace")
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return response.status, response.headers, text
+
+    def get(self, path: str, **kwargs: Any) -> tuple[int, Message, str]:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, form: dict, **kwargs: Any) -> tuple[int, Message, str]:
+        return self.request("POST", path, form=form, **kwargs)
+
+
+def send_raw(server: GunicornServer, data: bytes) -> bytes:
+    """Bytes on the wire, for requests no HTTP client would send; the whole answer."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as connection:
+        connection.sendall(data)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer

@@ -88,6 +88,8 @@ class Journey:
         return found.group(1)
 
     def status_path(self) -> str:
-        found = re.search(rf'href="http://localhost(/{self.lang}/status/[^"]+)"', self.page)
+        """The path of the status link, which points at the service's BASE_URL."""
+        base = re.escape(self.client.application.config["BASE_URL"].rstrip("/"))
+        found = re.search(rf'href="{base}(/{self.lang}/status/[^"]+)"', self.page)
         assert found, "no status link on the page"
         return found.group(1)

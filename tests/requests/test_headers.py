@@ -1,0 +1,74 @@
+"""Every route answers with the security headers; every page that can show personal data
+with Cache-Control: no-store. The walk covers app.url_map, so new routes join by themselves.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from app import cases
+from app.extensions import db
+from app.models import Case
+from app.security import SECURITY_HEADERS
+from tests.support.journey import Journey
+from tests.support.pages import csrf_token
+from tests.support.routes import routes
+from tests.support.staff import make_staff, sign_in
+
+pytestmark = pytest.mark.usefixtures("teams")
+
+# Endpoints that can never show personal data: the stylesheet, icons.
+CACHEABLE = {"static"}
+LAST = {"auth.sign_out"}  # walked last: it ends the staff session
+
+
+def assert_safe_headers(response: TestResponse, endpoint: str, secure: bool) -> None:
+    where = f"{endpoint} {response.request.method} {response.request.path}"
+    assert response.status_code < 500, where
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers.get(name) == value, (where, name)
+    if endpoint not in CACHEABLE:
+        assert response.headers.get("Cache-Control") == "no-store", where
+    hsts = response.headers.get("Strict-Transport-Security")
+    assert bool(hsts) == secure, where
+
+
+@pytest.fixture
+def sent_case(client: FlaskClient) -> Case:
+    """A saate sent in this client's session, so the after-sending pages show it."""
+    journey = Journey(client)
+    journey.fill_all()
+    assert journey.send().status_code == 302
+    return db.session.scalars(select(Case).order_by(Case.id.desc())).one()
+
+
+def test_every_route_sends_the_security_headers(app: Flask, client: FlaskClient,
+                                               sent_case: Case) -> None:
+    admin = make_staff("testi.otsakkeet@example.test", role="admin")
+    staff = app.test_client()
+    sign_in(staff, admin)
+    examples = {"lang": "fi", "slug": "contact-details", "token": cases.status_token(sent_case),
+                "case_id": sent_case.id, "action": "note", "kind": "saate",
+                "filename": "saate.css"}
+    walked = sorted(routes(app, examples), key=lambda route: route.endpoint in LAST)
+    for route in walked:
+        visitor = staff if route.url.startswith("/staff") else client
+        token = csrf_token(visitor.get("/staff/" if visitor is staff else "/fi/contact").text)
+        for method in route.methods:
+            for secure in (False, True):
+                base_url = "https://localhost" if secure else "http://localhost"
+                data = {"csrf_token": token, "text": "Testimuistio"} if method == "POST" else None
+                response = visitor.open(route.url, method=method, base_url=base_url, data=data)
+                assert_safe_headers(response, route.endpoint, secure)
+    assert len(walked) >= 25
+
+
+@pytest.mark.parametrize("path", ["/fi/no-such-page", "/fi/saate/no-such-step", "/xx/"])
+def test_error_pages_send_them_too(sqlite_app: Flask, path: str) -> None:
+    response = sqlite_app.test_client().get(path)
+    assert response.status_code == 404
+    assert_safe_headers(response, "error", secure=False)

@@ -1,0 +1,208 @@
+"""A whole client journey and a whole triage: no personal data in any log or e-mail.
+
+Everything logged in the process (a handler on the root logger at DEBUG, every
+logger propagating, and pytest's caplog) and every e-mail a real SMTP server on
+loopback receives is searched for the clients' names, phones, e-mail addresses
+and free-text answers, the status secrets, the resume code and every value of
+every cookie the app set.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from email import message_from_string, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Sink
+from flask import Flask
+from flask.signals import request_finished
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app import demo
+from app.extensions import db
+from app.models import Case
+from app.teams import create_team
+from tests.support.journey import VALID_STEPS, Journey
+from tests.support.logs import all_logs
+from tests.support.postgres import free_port
+from tests.support.staff import make_staff, sign_in, staff_post
+
+SAATE_PERSON = {"name": "Testi Lokiasiakas", "phone": "040 000 7531",
+                "email": "loki.asiakas@example.test", "municipality": "179",
+                "contact_language": "fi", "birth_year": "1980"}
+CONTACT_PERSON = {"name": "Testi Loggklient", "phone": "040 000 8642",
+                  "email": "logg.klient@example.test", "municipality": "179",
+                  "contact_language": "sv", "birth_year": "1979"}
+# Free text, each with a word found nowhere else.
+SAATE_TEXTS = {
+    "health": {"affecting_other": "Unettomuus ja selkäkipu (lokitesti-terveys)"},
+    "education-and-work": {"work_history": "Varastotyötä Jyväskylässä (lokitesti-historia)",
+                           "strengths": "Täsmällisyys (lokitesti-vahvuus)"},
+    "hopes": {"six_months": "Työkokeilu kirjastossa (lokitesti-toive)",
+              "gives_strength": "Koira ja metsä (lokitesti-voima)"},
+}
+CONTACT_ABOUT = "Jag vill prata om min ork (lokitesti-kontakt)"
+FEEDBACK = "Helppo täyttää (lokitesti-palaute)"
+STAFF_NOTE = "Sovittu tapaaminen ensi viikolle (lokitesti-muistiinpano)"
+STATUS_PATH = re.compile(r'href="https?://[^/"]+(/(?:fi|sv)/status/([^"]+))"')
+SESSION_COOKIES = ("saate_session", "saate_staff")
+
+
+class Inbox(Sink):
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        self.messages.append(envelope.content.decode())
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler, port = Inbox(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+@pytest.fixture
+def app_overrides(inbox: tuple[Inbox, int]) -> dict:
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": inbox[1], "SMTP_STARTTLS": False,
+            "BASE_URL": "https://saate.example.test"}
+
+
+@pytest.fixture
+def notifying_teams(app: Flask) -> None:
+    for team in demo.DEMO_TEAMS:
+        extra = ({"email": "tiimi@example.test", "notify_new_cases": True}
+                 if team["slug"] == "jyvaskyla" else {})
+        create_team(**team, **extra)  # type: ignore[arg-type]
+
+
+class CookieJar:
+    """Every cookie value the app set, and what the session cookies carry inside."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.values: set[str] = set()
+        self.inside: set[str] = set()
+
+    def __call__(self, sender: Flask, response, **extra: object) -> None:  # type: ignore[no-untyped-def]
+        serializer = self.app.session_interface.get_signing_serializer(self.app)  # type: ignore[attr-defined]
+        for header in response.headers.getlist("Set-Cookie"):
+            name, _, rest = header.partition("=")
+            value = rest.split(";", 1)[0]
+            if not value:
+                continue
+            self.values.add(value)
+            if name in SESSION_COOKIES:
+                session = serializer.loads(value)
+                self.inside.update(v for v in session.values() if isinstance(v, str))
+
+
+def client_journey(app: Flask) -> list[str]:
+    """A saate in Finnish, resumed on a second device and sent; a contact request in
+    Swedish; status pages and feedback. Returns the secrets the clients were given."""
+    first = Journey(app.test_client())
+    first.start()
+    first.step("contact-details", {**VALID_STEPS["contact-details"], **SAATE_PERSON})
+    first.step("situation")
+    first.get("/saate/health")
+    resume_code = first.resume_code()
+
+    second = Journey(app.test_client())
+    response = second.post("/resume", {"code": resume_code,
+                                       "second_factor": SAATE_PERSON["birth_year"]})
+    assert response.location == "/fi/saate/check"
+    for slug in ("health", "education-and-work", "hopes", "consent"):
+        response = second.step(slug, {**VALID_STEPS[slug], **SAATE_TEXTS.get(slug, {})})
+        assert response.status_code == 302, slug
+    assert second.send().location == "/fi/saate/sent"
+    saate_status = STATUS_PATH.search(second.get("/saate/sent").text)
+    assert saate_status, "no status link"
+    response = second.post("/feedback/saate", {"rating": "5", "comment": FEEDBACK},
+                           fresh_page=False)
+    assert response.status_code == 303
+    assert second.client.get(saate_status.group(1)).status_code == 200
+
+    swedish = Journey(app.test_client(), "sv")
+    response = swedish.post("/contact", {**CONTACT_PERSON, "best_time": "any",
+                                         "about": CONTACT_ABOUT, "consent_contact": "y"})
+    assert response.location == "/sv/contact/sent"
+    contact_status = STATUS_PATH.search(swedish.get("/contact/sent").text)
+    assert contact_status, "no status link"
+    assert swedish.client.get(contact_status.group(1)).status_code == 200
+    return [resume_code, resume_code.replace("-", ""), saate_status.group(2),
+            contact_status.group(2)]
+
+
+def triage(app: Flask, client: FlaskClient) -> None:
+    """A worker signs in with TOTP and takes each case from the queue to closed; an
+    admin reads the access log and exports it."""
+    worker = make_staff("testi.tyontekija@example.test")
+    sign_in(client, worker)
+    assert client.get("/staff/").status_code == 200
+    for case in db.session.scalars(select(Case).order_by(Case.id)).all():
+        assert client.get(f"/staff/cases/{case.id}").status_code == 200
+        steps = [
+            ("claim", {}),
+            ("contact-attempt", {"channel": "phone", "reached": "yes", "note": STAFF_NOTE}),
+            ("note", {"text": STAFF_NOTE}),
+            ("outcomes", {"outcomes": ["health_check", "kela"], "detail": STAFF_NOTE}),
+            ("contact-person", {"staff_member": str(worker.id)}),
+            ("close", {"reason": "routed"}),
+        ]
+        for version, (action, data) in enumerate(steps, start=case.version):
+            response = staff_post(client, f"/staff/cases/{case.id}/{action}",
+                                  {**data, "version": version})
+            assert response.status_code == 302, (action, response.status_code)
+        assert client.get(f"/staff/cases/{case.id}/print").status_code == 200
+    admin = make_staff("testi.yllapito@example.test", role="admin", name="Testi Ylläpito")
+    admin_client = app.test_client()
+    sign_in(admin_client, admin)
+    assert admin_client.get("/staff/access-log").status_code == 200
+    assert admin_client.get("/staff/access-log.csv").mimetype == "text/csv"
+
+
+def personal_values() -> list[str]:
+    values = []
+    for person in (SAATE_PERSON, CONTACT_PERSON):
+        values += [person["name"], person["name"].split()[1], person["phone"],
+                   person["phone"].replace(" ", ""), person["email"],
+                   person["email"].split("@")[0]]
+    for texts in SAATE_TEXTS.values():
+        values += texts.values()
+    return [*values, CONTACT_ABOUT, FEEDBACK, STAFF_NOTE, "lokitesti"]
+
+
+@pytest.mark.usefixtures("notifying_teams")
+def test_no_personal_data_in_logs_or_mail(app: Flask, client: FlaskClient,
+                                          inbox: tuple[Inbox, int],
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    cookies = CookieJar(app)
+    caplog.set_level(logging.DEBUG)
+    with request_finished.connected_to(cookies, app), all_logs() as captured:
+        given = client_journey(app)
+        triage(app, client)
+
+    db.session.expire_all()
+    stored = db.session.scalars(select(Case).order_by(Case.id)).all()
+    assert [case.answers["name"] for case in stored] == [SAATE_PERSON["name"],
+                                                         CONTACT_PERSON["name"]]
+    assert all(case.status == "closed" for case in stored)
+    logged = captured.text + caplog.text
+    mail = [message_from_string(m, policy=policy.default) for m in inbox[0].messages]
+    mail_text = "\n".join(m.as_string() + m.get_body().get_content() for m in mail)  # type: ignore[union-attr]
+    assert len(mail) == 2 and "new-case notice sent" in logged  # both were watched
+    assert len(cookies.values) >= 4 and cookies.inside
+
+    secrets = personal_values() + given + sorted(cookies.values) + sorted(
+        value for value in cookies.inside if len(value) >= 10)
+    for secret in secrets:
+        assert secret not in logged, f"in the logs: {secret}"
+        assert secret not in mail_text, f"in an e-mail: {secret}"
