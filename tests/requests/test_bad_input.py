@@ -370,7 +370,8 @@ def run_saate(battery: Battery) -> None:
 
 def check_sent_and_status(battery: Battery, sent_path: str) -> None:
     sent = battery.get(sent_path).text
-    found = re.search(r'href="http://localhost(/[a-z]+/status/[^"]+)"', sent)
+    base = re.escape(battery.app.config["BASE_URL"].rstrip("/"))
+    found = re.search(rf'href="{base}(/[a-z]+/status/[^"]+)"', sent)
     assert found, "no status link"
     assert battery.get(found.group(1)).status_code == 200
 
