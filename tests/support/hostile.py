@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote_plus
 
 from babel.messages.pofile import read_po
+from markupsafe import escape
 
 BIDI_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
 DIRECTION_MARKS = ["\u200e", "\u200f", "\u061c"]
@@ -194,15 +195,11 @@ def check_page(html: str, locale: str, html_lang: str, where: str) -> None:
 
 
 def shown_escaped(html: str, text: str) -> bool:
-    from markupsafe import escape
-
     return str(escape(text)) in html
 
 
 def isolated_everywhere(html: str, text: str) -> bool:
     """Every place the text is shown sits in <bdi> or in an element with dir="auto"."""
-    from markupsafe import escape
-
     shown = str(escape(text))
     positions = [m.start() for m in re.finditer(re.escape(shown), html)]
     if not positions:
