@@ -8,7 +8,7 @@ from flask import Flask
 
 from config import Config, ConfigurationError, config_for, settings_from_environment
 
-from . import auth, errors, i18n, limits, logs, security, sessions
+from . import auth, errors, i18n, incoming, limits, logs, security, sessions
 from .extensions import babel, csrf, db
 
 
@@ -31,6 +31,7 @@ def create_app(
     app.config.update(settings_from_environment())
     app.config.update(overrides or {})
     config_class.finish(app.config)
+    incoming.init_app(app)
 
     logs.init_app(app)
     app.jinja_env.trim_blocks = True

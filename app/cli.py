@@ -16,6 +16,7 @@ from flask.cli import AppGroup
 from app import accounts, backup, catalogues, demo, migrate, retention, teams
 from app.extensions import db
 from app.i18n import languages
+from app.text import clean_text
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
 translate_cli = AppGroup("translate", help="Message catalogues for translators.")
@@ -26,6 +27,11 @@ retention_cli = AppGroup("retention", help="Deleting data that is no longer need
 
 
 SIDE_NAMES = {"public": "client-facing messages", "staff": "staff messages"}
+
+
+def clean_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Names typed here are shown to staff and clients: the same clean text as any form."""
+    return clean_text(value, multiline=False).strip()
 
 
 def fail(message: str) -> None:
@@ -177,7 +183,7 @@ def translate_check() -> None:
 
 @teams_cli.command("create")
 @click.option("--slug", required=True)
-@click.option("--name", required=True)
+@click.option("--name", required=True, callback=clean_name)
 @click.option("--municipality", "municipalities", multiple=True, required=True,
               help="Code or name, or CODE:FINNISH:SWEDISH; repeat for several.")
 @click.option("--contact-days", type=int, required=True,
@@ -203,8 +209,9 @@ def teams_create(slug: str, name: str, municipalities: tuple[str, ...], contact_
 
 @staff_cli.command("create")
 @click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--title", required=True, help='Shown to clients, e.g. "terveydenhoitaja".')
+@click.option("--name", required=True, callback=clean_name)
+@click.option("--title", required=True, callback=clean_name,
+              help='Shown to clients, e.g. "terveydenhoitaja".')
 @click.option("--role", type=click.Choice(["worker", "lead", "admin"]), required=True)
 @click.option("--team", "team_slugs", multiple=True, required=True)
 @click.option("--ui-language", type=click.Choice(["fi", "sv"]), default="fi")

@@ -15,6 +15,9 @@ from app import throttle
 from app.database import utcnow
 from app.extensions import db
 from app.models import Draft
+from app.saate.bounds import bound_answers
+from app.saate.schema import SAATE
+from app.teams import municipality_codes
 from app.tokens import group_code, keyed_hash, new_token, normalise_code, random_code, token_hash
 
 RESUME_CODE_LENGTH = 10
@@ -65,8 +68,14 @@ def find(token: str | None) -> Draft | None:
 
 
 def save(draft: Draft, answers: dict[str, Any], language: str) -> None:
-    """Keep the step's answers, valid or not; every save extends the expiry."""
-    draft.answers = {**draft.answers, **answers}
+    """Keep the step's answers, valid or not; every save extends the expiry.
+
+    Only the saate's questions are kept, each within its limits (app/saate/bounds.py),
+    so a draft never grows past `answers_size_limit(SAATE.questions())`.
+    """
+    merged = {**draft.answers, **answers}
+    draft.answers = bound_answers(SAATE.questions(), merged,
+                                  {"municipalities": municipality_codes()}).answers
     draft.language = language
     draft.updated_at = utcnow()
     draft.expires_at = draft.updated_at + _ttl()

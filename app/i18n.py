@@ -17,6 +17,7 @@ from flask import Flask, current_app, g, request, url_for
 from flask_babel import Babel, Domain, get_locale, get_translations
 
 from app.markup import safe_translation, tel_href
+from app.text import isolated
 
 LANGUAGE_COOKIE = "saate_lang"
 
@@ -210,6 +211,8 @@ def init_app(app: Flask) -> None:
 
     install_template_gettext(app)
     app.jinja_env.filters["tel_href"] = tel_href
+    # Typed text (names, titles) inside a sentence: {{ name | bdi }}.
+    app.jinja_env.filters["bdi"] = isolated
 
     @app.context_processor
     def language_context() -> dict:

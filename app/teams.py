@@ -57,6 +57,11 @@ def municipality_choices(html_lang: str) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: pair[1].casefold())
 
 
+def municipality_codes() -> list[str]:
+    """Every municipality code a client may choose: the served ones and "other"."""
+    return [*db.session.scalars(select(Municipality.code)), OTHER_MUNICIPALITY]
+
+
 def municipality_name(code: str, html_lang: str | None = None) -> str:
     """A municipality's name in the page's language (code "other" too)."""
     from flask_babel import gettext

@@ -9,13 +9,13 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired
 
 from app import accounts, throttle
 from app.extensions import db
+from app.forms import BaseForm
 from app.limits import limited
 from app.models import StaffUser
 
@@ -27,7 +27,7 @@ PENDING_SINCE = "pending_since"
 PENDING_SECONDS = 300
 
 
-class SignInForm(FlaskForm):
+class SignInForm(BaseForm):
     # Translators: label of the e-mail field: on the staff sign-in page and in the client's contact
     # details.
     email = EmailField(_l("E-mail address"),
@@ -39,7 +39,7 @@ class SignInForm(FlaskForm):
                              validators=[InputRequired(message=_l("Enter your password"))])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(BaseForm):
     code = StringField(
         _l("Code from your authenticator app"),
         validators=[InputRequired(message=_l("Enter the six-digit code"))],

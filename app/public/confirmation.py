@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import redirect, render_template, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app import cases, feedback
 from app.extensions import db
+from app.forms import BaseForm
 from app.i18n import current_language
 from app.limits import limited
 from app.links import external_url
@@ -23,7 +23,7 @@ from .helpers import SENT_CASE
 FEEDBACK_COMMENT_LIMIT = 1000
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(BaseForm):
     rating = RadioField(
         _l("How easy was it to fill in?"),
         # Translators: feedback scale; 1 is the worst and 5 the best.

@@ -19,7 +19,7 @@ from .confirmation import confirmation_page
 from .helpers import SENT_CASE, step_form
 
 STEP = CONTACT_REQUEST.steps[0]
-SUBMISSION_KEY = re.compile(r"^[0-9a-f]{32}$")
+SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")
 
 
 @bp.route("/<lang:lang>/contact", methods=["GET", "POST"])
@@ -31,7 +31,7 @@ def contact() -> str | Response | tuple[str, int]:
     # The key is made when the page is shown: a double click or a resend of the
     # same page carries the same key and so makes no second case.
     key = request.form.get("submission_key", "")
-    if not SUBMISSION_KEY.match(key):
+    if not SUBMISSION_KEY.fullmatch(key):
         key = uuid.uuid4().hex
     form = step_form(STEP, formdata=request.form)
     valid = form.validate()

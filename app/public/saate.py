@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, session, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import StringField
 
 from app import cases, drafts
+from app.forms import BaseForm
 from app.i18n import current_language
 from app.limits import limited
 from app.saate.answers import form_rows
-from app.saate.schema import SAATE, Step
+from app.saate.schema import SAATE, Question, Step
 from app.security import keeps_answers_on_csrf_failure
 
 from . import bp
@@ -29,11 +29,11 @@ from .helpers import (
 FIRST_STEP = SAATE.steps[0]
 
 
-class ActionForm(FlaskForm):
+class ActionForm(BaseForm):
     """A form with only the CSRF token: start, send, delete."""
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(BaseForm):
     code = StringField()
     second_factor = StringField()
 
@@ -74,10 +74,12 @@ def saate_step(slug: str) -> str | Response:
     elif draft.sent_case_id:
         return redirect(url_for("public.saate_sent"))
     drafts.save(draft, form.answers(), current_language().segment)
-    if request.form.get("action") == "save":
+    # Text longer than allowed was saved cut short: say so on the page, even on "save".
+    cut = form.cut_questions()
+    if request.form.get("action") == "save" and not cut:
         return redirect(url_for("public.saate_saved"))
-    if not valid:
-        return render_step(step, form, draft)
+    if not valid or cut:
+        return render_step(step, form, draft, cut=cut)
     if request.args.get("from") == "check":
         return redirect(url_for("public.saate_check"))
     following = SAATE.next_step(step.slug)
@@ -86,7 +88,8 @@ def saate_step(slug: str) -> str | Response:
     return redirect(url_for("public.saate_step", slug=following.slug))
 
 
-def render_step(step: Step, form, draft, csrf_expired: bool = False) -> str:  # type: ignore[no-untyped-def]
+def render_step(step: Step, form, draft, csrf_expired: bool = False,  # type: ignore[no-untyped-def]
+                cut: list[Question] | None = None) -> str:
     previous = SAATE.previous_step(step.slug)
     answers = draft.answers if draft else {}
     notices = SAATE.notices_after(previous.slug, answers) if previous else []
@@ -102,6 +105,7 @@ def render_step(step: Step, form, draft, csrf_expired: bool = False) -> str:  # 
         notices=notices,
         resume_code=display_resume_code() if draft else None,
         csrf_expired=csrf_expired,
+        cut=cut or [],
         has_errors=csrf_expired or bool(form.question_errors()),
         from_check=request.args.get("from") == "check",
     )

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     Field,
@@ -26,6 +25,9 @@ from wtforms import (
 )
 from wtforms.validators import ValidationError
 
+from app.forms import BaseForm
+
+from .bounds import Bounded, DynamicCodes, bound_answers
 from .schema import Answers, Kind, Question, Step, this_year
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -41,16 +43,30 @@ def select_choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class SaateForm(FlaskForm):
+class SaateForm(BaseForm):
     """A step's form; `step` is set on each generated class."""
 
     step: Step
 
     def answers(self) -> dict[str, Any]:
-        """What the client gave on this step, valid or not (for the draft)."""
+        """What the client gave on this step, valid or not (for the draft), within the
+        schema's limits: unknown choices dropped, text cut to its question's length."""
+        return self.bounded().answers
+
+    def cut_questions(self) -> list[Question]:
+        """The questions whose text was longer than allowed, so only its start is kept."""
+        return self.bounded().cut
+
+    def bounded(self) -> Bounded:
+        given = {question.code: answer_from_field(question, self[question.code])
+                 for question in self.step.questions}
+        return bound_answers(self.step.questions, given, self.dynamic_codes())
+
+    def dynamic_codes(self) -> DynamicCodes:
+        """The codes of run-time choices (e.g. municipalities), as this form offers them."""
         return {
-            question.code: answer_from_field(question, self[question.code])
-            for question in self.step.questions
+            question.choices_from: [str(choice.value) for choice in self[question.code].choices]
+            for question in self.step.questions if question.choices_from
         }
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -173,18 +189,18 @@ def make_field(question: Question) -> Field:
     validators: list[Callable] = []
     if question.required:
         validators.append(required(question))
+    if question.kind == Kind.EMAIL:
+        validators.append(email)
+    elif question.kind == Kind.PHONE:
+        validators.append(phone)
+    elif question.kind == Kind.YEAR:
+        validators.append(year_between(*YEAR_RANGES.get(question.code,
+                                                          (lambda: 1900, this_year))))
     if question.max_length:
         validators.append(max_length(question.max_length))
     label = question.label
     match question.kind:
         case Kind.TEXT | Kind.PHONE | Kind.EMAIL | Kind.YEAR:
-            if question.kind == Kind.EMAIL:
-                validators.append(email)
-            elif question.kind == Kind.PHONE:
-                validators.append(phone)
-            elif question.kind == Kind.YEAR:
-                validators.append(year_between(*YEAR_RANGES.get(
-                    question.code, (lambda: 1900, this_year))))
             return StringField(label, validators=validators)
         case Kind.TEXTAREA:
             return TextAreaField(label, validators=validators)

@@ -372,6 +372,7 @@ SCALE_CHOICES, WORSE_BETTER = scale(_l("0 = very poor"), _l("10 = very good"))
 
 FREE_TEXT_LIMIT = 2000
 SHORT_TEXT_LIMIT = 200
+YEAR_LIMIT = 4
 
 
 def this_year() -> int:
@@ -466,7 +467,7 @@ SAATE = FormDescription(
                     hint=_l("For example 1985."),
                     why=_l("We ask this instead of your personal identity code, "
                            "which we never ask. You can also use it to continue this form later."),
-                    autocomplete="bday-year",
+                    max_length=YEAR_LIMIT, autocomplete="bday-year",
                 ),
             ),
             rules=(CONTACT_RULE,),
@@ -562,7 +563,7 @@ SAATE = FormDescription(
                          max_length=FREE_TEXT_LIMIT),
                 Question("last_worked_year", Kind.YEAR, _l("In which year did you last work?"),
                          # Translators: hint under the question "In which year did you last work?".
-                         hint=_l("For example 2021.")),
+                         hint=_l("For example 2021."), max_length=YEAR_LIMIT),
                 Question("strengths", Kind.TEXTAREA, _l("What are your strengths and skills?"),
                          max_length=FREE_TEXT_LIMIT),
             ),

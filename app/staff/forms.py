@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     IntegerField,
@@ -18,6 +17,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES
 from app.cases import ATTEMPT_NOTE_LIMIT, DETAIL_LIMIT, NOTE_LIMIT
+from app.forms import BaseForm
 from app.saate.forms import select_choices
 from app.saate.schema import Choice
 
@@ -32,7 +32,7 @@ def too_long(limit: int) -> Length:
     return Length(max=limit, message=_l("Write at most %(max)d characters."))
 
 
-class CaseActionForm(FlaskForm):
+class CaseActionForm(BaseForm):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 

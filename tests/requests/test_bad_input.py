@@ -1,0 +1,713 @@
+"""The bad-input battery: every field of every form, sent everything a hostile visitor might.
+
+Fields are found by themselves: the saate and the contact request from the schema
+(app/saate/schema.py), every other form from its class (the staff action forms in
+ACTION_FORMS, sign-in, resume, feedback). `test_every_form_is_reached` fails for a
+form class or a POST route that no target here reaches, so a new form is either
+covered or noticed.
+
+Each payload (tests/support/hostile.py) goes to every field of every target, in one
+request per form where the body limit allows. For each: no 500; where a field is
+refused, a message in the page's language at the field or in the error summary;
+where it is accepted, exactly the clean text is stored (read back through the
+drafts and cases services); and nothing raw or run in the client pages (step, check
+answers, status), the staff case view, the print view or the access-log CSV. Staff
+names come in through the CLI with the payload in them; the staff side's GET filter
+forms are read off their pages and get every payload too.
+
+Below the battery: requests over the body or field limits (a friendly 413), forged
+choice codes kept out of drafts, the cut-text note, bodies that are not UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import inspect
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_babel import force_locale, format_number, gettext
+from flask_wtf import FlaskForm
+from markupsafe import escape
+from sqlalchemy import func, select
+from werkzeug.test import TestResponse
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    SelectFieldBase,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.core import UnboundField
+from wtforms.validators import Length
+
+from app import cases, drafts
+from app.auth.routes import CodeForm, SignInForm
+from app.extensions import db
+from app.forms import BaseForm
+from app.models import Case, Feedback, StaffUser
+from app.public.confirmation import FeedbackForm
+from app.public.saate import ActionForm, ResumeForm
+from app.saate.bounds import TEXT_KINDS
+from app.saate.forms import SaateForm, form_class
+from app.saate.schema import CONTACT_REQUEST, FORMS, SAATE, Kind, Question
+from app.staff.forms import ACTION_FORMS
+from app.text import clean_text
+from tests.support.hostile import (
+    PAYLOADS,
+    SECOND_VALUE,
+    Payload,
+    body,
+    check_page,
+    forbidden_in,
+    isolated_everywhere,
+    page_forms,
+    refused,
+    shown_escaped,
+)
+from tests.support.journey import CONTACT_REQUEST as VALID_CONTACT_REQUEST
+from tests.support.journey import FAKE_PERSON
+from tests.support.pages import csrf_token
+from tests.support.staff import PASSWORD, make_staff, sign_in
+
+pytestmark = pytest.mark.usefixtures("teams")
+
+# URL segment -> (Babel locale, <html lang>, the staff side's locale)
+LANGUAGES = {"fi": ("fi", "fi", "fi"), "sv": ("sv", "sv", "sv"), "selko": ("fi@selko", "fi", "fi")}
+CUT_NOTE = ("Your answer to “%(question)s” is longer than %(limit)s characters. Only the "
+            "first %(limit)s characters were saved. Shorten the answer and continue.")
+FORM_BODY = "application/x-www-form-urlencoded"
+STAFF_EMAIL = "testi.yllapitaja@example.test"
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    # The battery sends many posts from one address: rate limits are tested elsewhere.
+    return {"RATELIMIT_ENABLED": False}
+
+
+# --- Fields, found from the schema and from the form classes ------------------------------
+
+
+def class_fields(form: type[FlaskForm]) -> dict[str, UnboundField]:
+    """A form class's own fields (the CSRF token is added when a form is made)."""
+    return dict(inspect.getmembers(form, lambda value: isinstance(value, UnboundField)))
+
+
+def field_kind(unbound: UnboundField) -> str:
+    """How the battery fills a field; an unknown field type fails here, to be taught."""
+    cls = unbound.field_class
+    for base, kind in ((SelectFieldBase, "choice"), (PasswordField, "secret"),
+                       (TextAreaField, "lines"), (StringField, "line"),
+                       (IntegerField, "number"), (BooleanField, "tick")):
+        if issubclass(cls, base):
+            return kind
+    raise AssertionError(f"the battery does not know how to fill a {cls.__name__}")
+
+
+def field_limit(unbound: UnboundField) -> int | None:
+    return next((v.max for v in unbound.kwargs.get("validators", ())
+                 if isinstance(v, Length) and v.max != -1), None)
+
+
+def kept_text(text: str, multiline: bool, limit: int | None = None) -> str:
+    """Typed text as it must be stored: clean, trimmed, cut to the limit."""
+    kept = clean_text(text, multiline=multiline).strip()
+    return kept[:limit].rstrip() if limit is not None and len(kept) > limit else kept
+
+
+def follow_up_triggers() -> dict[str, str]:
+    """For each question that others follow up, a code that makes the follow-ups apply."""
+    triggers: dict[str, str] = {}
+    for form in FORMS.values():
+        for question in form.questions():
+            if question.show_if:
+                triggers.setdefault(question.show_if.question, sorted(question.show_if.codes)[0])
+    return triggers
+
+
+VALID_TEXT = {Kind.PHONE: FAKE_PERSON["phone"], Kind.EMAIL: FAKE_PERSON["email"],
+              Kind.YEAR: FAKE_PERSON["birth_year"]}
+
+
+def valid_values(question: Question) -> list[str]:
+    """A valid answer that also opens every follow-up question."""
+    if question.kind in TEXT_KINDS:
+        return [VALID_TEXT.get(question.kind, "Testi")]
+    if question.kind == Kind.CONFIRM:
+        return ["y"]
+    if question.choices_from:
+        return [FAKE_PERSON["municipality"]]
+    return [follow_up_triggers().get(question.code, question.choices[0].code)]
+
+
+def hostile_values(question: Question, payload: Payload) -> list[str]:
+    if question.kind in TEXT_KINDS:
+        return [payload.text, SECOND_VALUE] if payload.repeated else [payload.text]
+    return [payload.choice_value] * (3 if payload.repeated else 1)
+
+
+def kept_answer(question: Question, payload: Payload) -> str:
+    return kept_text(payload.text, question.kind == Kind.TEXTAREA, question.max_length)
+
+
+# --- A visitor and a staff member ------------------------------------------------------------
+
+
+@dataclass
+class Battery:
+    """One payload against the app: a visitor's browser, the language, a staff member."""
+
+    app: Flask
+    payload: Payload
+    client: FlaskClient = field(init=False)
+    page: str = ""
+    staff: tuple[FlaskClient, StaffUser] | None = None
+
+    def __post_init__(self) -> None:
+        self.client = self.app.test_client()
+        self.segment = self.payload.language
+        self.locale, self.html_lang, self.staff_locale = LANGUAGES[self.segment]
+
+    def new_visitor(self) -> None:
+        self.client, self.page = self.app.test_client(), ""
+
+    def get(self, path: str, client: FlaskClient | None = None) -> TestResponse:
+        return self.checked(path, (client or self.client).get(path))
+
+    def post(self, path: str, fields: list[tuple[str, str]],
+             client: FlaskClient | None = None) -> TestResponse:
+        """Post with the CSRF token of the last page read."""
+        fields = [("csrf_token", csrf_token(self.page)), *fields]
+        response = (client or self.client).post(path, data=body(fields, self.payload),
+                                                content_type=FORM_BODY)
+        return self.checked(path, response)
+
+    def checked(self, path: str, response: TestResponse) -> TestResponse:
+        """Every page the battery sees: no 500, and the checks of check_page."""
+        assert response.status_code < 500, (path, response.status_code)
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+            self.page = response.text
+            self.check(response.text, f"{response.status_code} {path}",
+                       staff=path.startswith("/staff"))
+        return response
+
+    def check(self, html: str, where: str, staff: bool = False) -> None:
+        if staff:
+            check_page(html, self.staff_locale, self.staff_locale, where)
+        else:
+            check_page(html, self.locale, self.html_lang, where)
+
+    def draft(self) -> drafts.Draft:
+        with self.client.session_transaction() as session:
+            token = session.get("draft_token")
+        db.session.expire_all()
+        draft = drafts.find(token)
+        assert draft is not None
+        return draft
+
+    def cut_note(self, question: Question) -> str:
+        with self.app.test_request_context("/"), force_locale(self.locale):
+            return gettext(CUT_NOTE, question=str(question.label),
+                           limit=format_number(question.max_length))
+
+    def staff_member(self) -> tuple[FlaskClient, StaffUser]:
+        """An admin of the cases' team, made with the CLI and named with the payload (names
+        are typed text too), signed in, working in the page's language."""
+        if self.staff is None:
+            name = f"Testi {self.payload.text[:60]}"
+            result = self.app.test_cli_runner().invoke(args=[
+                "staff", "create", "--email", STAFF_EMAIL, "--name", name,
+                "--title", "terveydenhoitaja", "--role", "admin", "--team", "jyvaskyla",
+                "--ui-language", self.staff_locale, "--password-stdin"], input=f"{PASSWORD}\n")
+            assert result.exit_code == 0, result.output
+            user = db.session.scalar(select(StaffUser).where(StaffUser.email == STAFF_EMAIL))
+            assert user is not None
+            assert user.name == kept_text(name, multiline=False)
+            client = self.app.test_client()
+            sign_in(client, user)
+            self.staff = client, user
+        return self.staff
+
+
+# --- The schema's forms: the saate step by step, and the contact request -------------------
+
+
+def request_groups(questions: tuple[Question, ...], payload: Payload) -> list[list[Question]]:
+    if not payload.one_field_per_request:
+        return [list(questions)]
+    return [[question] for question in questions]
+
+
+def send_hostile(battery: Battery, path: str, questions: tuple[Question, ...],
+                 extra: list[tuple[str, str]], after: Callable[[list[Question], str], None]
+                 ) -> dict[str, str]:
+    """The payload in every field; returns {code: kept text} of text questions that took it."""
+    payload = battery.payload
+    accepted: dict[str, str] = {}
+    for group in request_groups(questions, payload):
+        battery.get(path)
+        fields = [(q.code, value) for q in group for value in hostile_values(q, payload)]
+        response = battery.post(path, [*fields, *extra])
+        html = response.text if response.status_code == 200 else ""
+        for question in group:
+            if question.kind in TEXT_KINDS:
+                if not refused(html, question.code):
+                    accepted[question.code] = kept_answer(question, payload)
+            elif question.kind != Kind.CONFIRM and question.show_if is None:
+                # A code the page never offered is refused, with a message at the field
+                # (a follow-up that does not apply is not asked, so not judged either).
+                assert refused(html, question.code), (path, question.code)
+        after(group, html)
+    return accepted
+
+
+def repaired_fields(questions: tuple[Question, ...], payload: Payload,
+                    accepted: dict[str, str]) -> list[tuple[str, str]]:
+    """The payload where it was accepted, a valid answer everywhere else."""
+    fields = []
+    for question in questions:
+        if question.code in accepted:
+            values = hostile_values(question, payload)
+        else:
+            values = valid_values(question) * (3 if payload.repeated else 1)
+        fields += [(question.code, value) for value in values]
+    return fields
+
+
+def send_repaired(battery: Battery, path: str, questions: tuple[Question, ...],
+                  accepted: dict[str, str], extra: Callable[[], list[tuple[str, str]]]
+                  ) -> TestResponse:
+    """Post until valid: a text judged only now (a follow-up that applies now, a rule
+    across fields) may still be refused, with a message, and is then replaced."""
+    for _ in range(len(questions) + 1):
+        battery.get(path)
+        response = battery.post(path, [*repaired_fields(questions, battery.payload, accepted),
+                                       *extra()])
+        if response.status_code != 200:
+            return response
+        now_refused = [code for code in accepted if refused(response.text, code)]
+        assert now_refused, (path, response.text[:3000])
+        for code in now_refused:
+            del accepted[code]
+    raise AssertionError(f"{path} never became valid")
+
+
+def check_case_pages(battery: Battery, case: Case, texts: list[str]) -> None:
+    """The staff case view and print view show each typed text escaped and isolated."""
+    client, _ = battery.staff_member()
+    for path in (f"/staff/cases/{case.id}", f"/staff/cases/{case.id}/print"):
+        html = battery.get(path, client).text
+        for text in texts:
+            assert isolated_everywhere(html, text), (path, text)
+    check_access_log_csv(battery, client)
+
+
+def check_access_log_csv(battery: Battery, client: FlaskClient,
+                         names: tuple[str, ...] = ()) -> None:
+    response = client.get("/staff/access-log.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert len(rows) > 1
+    for row in rows:
+        for cell in row:
+            assert not forbidden_in(cell), cell
+    for name in names:
+        assert any(name in row for row in rows), name
+
+
+def run_saate(battery: Battery) -> None:
+    segment, payload = battery.segment, battery.payload
+    battery.get(f"/{segment}/saate/")
+    assert battery.post(f"/{segment}/saate/", []).status_code == 302
+    accepted_texts: dict[str, str] = {}
+    for step in SAATE.steps:
+        path = f"/{segment}/saate/{step.slug}"
+
+        def draft_keeps(group: list[Question], html: str) -> None:
+            # Saved whether valid or not: every text clean and within its limit, no
+            # unknown code kept, and a client told when their text was cut.
+            stored = battery.draft().answers
+            for question in group:
+                if question.kind in TEXT_KINDS:
+                    assert stored[question.code] == kept_answer(question, payload), question.code
+                    full = kept_text(payload.text, question.kind == Kind.TEXTAREA)
+                    if len(full) > question.max_length:  # type: ignore[operator]
+                        assert str(escape(battery.cut_note(question))) in html, question.code
+                elif question.kind != Kind.CONFIRM:
+                    assert stored[question.code] in ("", []), question.code
+
+        accepted = send_hostile(battery, path, step.questions, [], draft_keeps)
+        response = send_repaired(battery, path, step.questions, accepted, list)
+        assert response.status_code == 302, (path, response.status_code)
+        stored = battery.draft().answers
+        for code, kept in accepted.items():
+            assert stored[code] == kept, code
+        for question in step.questions:
+            if question.kind == Kind.CHECKBOXES:
+                assert len(stored[question.code]) == len(set(stored[question.code]))
+        accepted_texts.update(accepted)
+
+    check = battery.get(f"/{segment}/saate/check").text
+    for kept in accepted_texts.values():
+        if kept:
+            assert shown_escaped(check, kept), kept
+    draft_id = battery.draft().id
+    assert battery.post(f"/{segment}/saate/check", []).status_code == 302
+    case = cases.find_by_submission_key(draft_id)
+    assert case is not None
+    for code, kept in accepted_texts.items():
+        assert case.answers.get(code, "") == kept, code
+    check_sent_and_status(battery, f"/{segment}/saate/sent")
+    check_case_pages(battery, case, [kept for kept in accepted_texts.values() if kept])
+
+
+def check_sent_and_status(battery: Battery, sent_path: str) -> None:
+    sent = battery.get(sent_path).text
+    base = re.escape(battery.app.config["BASE_URL"].rstrip("/"))
+    found = re.search(rf'href="{base}(/[a-z]+/status/[^"]+)"', sent)
+    assert found, "no status link"
+    assert battery.get(found.group(1)).status_code == 200
+
+
+def run_contact(battery: Battery) -> None:
+    segment, payload = battery.segment, battery.payload
+    path = f"/{segment}/contact"
+    step = CONTACT_REQUEST.steps[0]
+    case_count = db.session.scalar(select(func.count(Case.id)))
+
+    def nothing_kept(group: list[Question], html: str) -> None:
+        # Refused: no case; a fresh submission key replaces the forged one.
+        assert db.session.scalar(select(func.count(Case.id))) == case_count
+        keys = page_forms(html).get(path, {}).get("submission_key", [])
+        assert keys and re.fullmatch(r"[0-9a-f]{32}", keys[0]), keys
+
+    forged_key = [("submission_key", payload.text)]
+    accepted = send_hostile(battery, path, step.questions, forged_key, nothing_kept)
+    key = page_forms(battery.page)[path]["submission_key"][0]
+    response = send_repaired(battery, path, step.questions, accepted,
+                             lambda: [("submission_key", key)])
+    assert response.status_code == 302, response.status_code
+    case = cases.find_by_submission_key(key)
+    assert case is not None
+    for code, kept in accepted.items():
+        assert case.answers.get(code, "") == kept, code
+    check_sent_and_status(battery, f"/{segment}/contact/sent")
+    check_case_pages(battery, case, [kept for kept in accepted.values() if kept])
+
+
+# --- The other forms, from their classes ----------------------------------------------------
+
+
+def class_form_fields(form: type[FlaskForm], payload: Payload,
+                      valid: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
+    """The payload in every field of the class; with `valid`, only in its text fields."""
+    fields = []
+    for name, unbound in class_fields(form).items():
+        kind = field_kind(unbound)
+        if valid is not None and kind not in {"line", "lines", "secret"}:
+            values = valid[name][:1] * (3 if payload.repeated and kind == "choice" else 1)
+        elif kind in {"line", "lines", "secret"} and payload.repeated:
+            values = [payload.text, SECOND_VALUE]
+        elif kind in {"line", "lines", "secret"}:
+            values = [payload.text]
+        else:
+            values = [payload.choice_value] * (3 if payload.repeated else 1)
+        fields += [(name, value) for value in values]
+    return fields
+
+
+def kept_by_field(form: type[FlaskForm], payload: Payload) -> dict[str, str]:
+    return {name: kept_text(payload.text, field_kind(unbound) == "lines")
+            for name, unbound in class_fields(form).items()
+            if field_kind(unbound) in {"line", "lines"}}
+
+
+def run_feedback(battery: Battery) -> None:
+    segment, payload = battery.segment, battery.payload
+    battery.get(f"/{segment}/contact")
+    assert battery.post(f"/{segment}/contact",
+                        list(VALID_CONTACT_REQUEST.items())).status_code == 302
+    sent_path = f"/{segment}/contact/sent"
+    path = f"/{segment}/feedback/contact_request"
+    offered = page_forms(battery.get(sent_path).text)[path]
+    limits = {name: field_limit(unbound) for name, unbound in class_fields(FeedbackForm).items()}
+    for fields in (class_form_fields(FeedbackForm, payload),
+                   class_form_fields(FeedbackForm, payload, offered)):
+        battery.get(sent_path)
+        response = battery.post(path, fields)
+        stored = db.session.scalars(select(Feedback)).all()
+        if response.status_code == 303:
+            assert len(stored) == 1
+            assert stored[0].rating in {None, *range(1, 6)}
+            assert stored[0].comment == kept_by_field(FeedbackForm, payload)["comment"]
+            break
+        assert not stored
+        # Refused only for text over its limit, and said at the field.
+        for name, kept in kept_by_field(FeedbackForm, payload).items():
+            assert refused(response.text, name) == (len(kept) > (limits[name] or len(kept)))
+    battery.get(sent_path)
+
+
+def run_resume(battery: Battery) -> None:
+    path = f"/{battery.segment}/resume"
+    battery.get(path)
+    response = battery.post(path, class_form_fields(ResumeForm, battery.payload))
+    assert response.status_code == 200
+    assert refused(response.text, "code")  # "no form with that code and answer"
+
+
+def run_sign_in(battery: Battery) -> None:
+    payload = battery.payload
+    _, user = battery.staff_member()
+    battery.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = battery.staff_locale
+    battery.get("/staff/sign-in")
+    response = battery.post("/staff/sign-in", class_form_fields(SignInForm, payload))
+    assert response.status_code == 200
+    assert refused(response.text, "email")
+    battery.get("/staff/sign-in")
+    assert battery.post("/staff/sign-in", [("email", user.email), ("password", PASSWORD)]
+                        ).location == "/staff/sign-in/code"
+    battery.get("/staff/sign-in/code")
+    response = battery.post("/staff/sign-in/code", class_form_fields(CodeForm, payload))
+    assert response.status_code == 200
+    assert refused(response.text, "code")
+
+
+def actions_in_order() -> Iterator[tuple[str, type[FlaskForm]]]:
+    """Every case action; closing last, as nothing but reopening follows it."""
+    yield from sorted(ACTION_FORMS.items(), key=lambda item: item[0] == "close")
+
+
+def run_staff_actions(battery: Battery) -> None:
+    payload = battery.payload
+    answers = {**VALID_CONTACT_REQUEST, "consent_contact": True}
+    case_id = cases.create_case(CONTACT_REQUEST, "fi", answers, "f" * 32).id
+    client, user = battery.staff_member()
+    case_path = f"/staff/cases/{case_id}"
+
+    def events() -> list:
+        db.session.expire_all()
+        staff = db.session.scalar(select(StaffUser).where(StaffUser.email == STAFF_EMAIL))
+        return cases.visible_case(staff, case_id).events  # type: ignore[arg-type, union-attr]
+    shown: list[str] = []
+    for name, form in actions_in_order():
+        path = f"{case_path}/{name}"
+        offered = page_forms(battery.get(case_path, client).text).get(path)
+        assert offered is not None, f"the case page has no {name} form"
+        numbers = [n for n, u in class_fields(form).items() if field_kind(u) == "number"]
+
+        # A forged number (the case version) changes nothing.
+        before = len(events())
+        forged = [(n, payload.text) for n in numbers]
+        valid_rest = [f for f in class_form_fields(form, payload, offered) if f[0] not in numbers]
+        response = battery.post(path, [*forged, *valid_rest], client)
+        assert response.status_code in (400, 409), (name, response.status_code)
+        assert len(events()) == before
+
+        # The payload everywhere, then valid choices with the payload in the text fields.
+        for hostile in (True, False):
+            fields = class_form_fields(form, payload, None if hostile else offered)
+            version = page_forms(battery.get(case_path, client).text)[path]["version"][:1]
+            fields = [(n, v) for n, v in fields if n not in numbers]
+            fields += [(n, v) for n in numbers for v in version]
+            response = battery.post(path, fields, client)
+            assert response.status_code in (302, 400), (name, response.status_code)
+            if response.status_code == 302:
+                data = max(events(), key=lambda event: event.id).data
+                for field_name, kept in kept_by_field(form, payload).items():
+                    assert data.get(field_name) == kept, (name, field_name)
+                    shown.append(kept)
+                for value in data.values():  # codes chosen more than once are kept once
+                    assert not isinstance(value, list) or len(set(value)) == len(value), name
+                break
+            for field_name, unbound in class_fields(form).items():
+                if hostile and field_kind(unbound) == "choice":
+                    assert refused(response.text, field_name), (name, field_name)
+
+    for path in (case_path, f"{case_path}/print"):
+        html = battery.get(path, client).text
+        for text in [*shown, user.name]:
+            if text:
+                assert isolated_everywhere(html, text), (path, text)
+    check_access_log_csv(battery, client, names=(user.name,))
+
+
+TARGETS: dict[str, Callable[[Battery], None]] = {
+    "saate": run_saate,
+    "contact": run_contact,
+    "feedback": run_feedback,
+    "resume": run_resume,
+    "sign-in": run_sign_in,
+    "staff-actions": run_staff_actions,
+}
+# Which target reaches each form class (the saate's step forms: their steps in the schema).
+REACHED_BY: dict[type[FlaskForm], str] = {
+    ActionForm: "saate", ResumeForm: "resume", FeedbackForm: "feedback",
+    SignInForm: "sign-in", CodeForm: "sign-in",
+    **{form: "staff-actions" for form in ACTION_FORMS.values()},
+}
+POSTED_BY_TARGETS = {
+    "public.saate_start", "public.saate_step", "public.saate_check", "public.contact",
+    "public.give_feedback", "public.resume", "auth.sign_in", "auth.sign_in_code",
+    "staff.case_action",
+}
+# Posts that carry no field of their own, only the CSRF token: (endpoint, its form or None).
+FIELDLESS_POSTS = {"auth.sign_out": None, "public.saate_delete": ActionForm}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda payload: payload.name)
+def test_bad_input(app: Flask, payload: Payload) -> None:
+    """One payload against every target (one app per payload keeps the battery quick)."""
+    battery = Battery(app, payload)
+    for name, run in TARGETS.items():
+        battery.new_visitor()
+        try:
+            run(battery)
+        except AssertionError as failure:
+            failure.add_note(f"target: {name}, payload: {payload.name}")
+            raise
+
+
+def all_subclasses(cls: type) -> list[type]:
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *all_subclasses(direct))]
+
+
+def test_every_form_is_reached(app: Flask) -> None:
+    for form in FORMS.values():
+        for step in form.steps:
+            form_class(step)  # step forms are made on first use
+    schema_steps = {step.slug for form in FORMS.values() for step in form.steps}
+    leaves = [cls for cls in all_subclasses(FlaskForm) if not cls.__subclasses__()]
+    assert leaves
+    for cls in leaves:
+        assert issubclass(cls, BaseForm), f"{cls.__name__} must inherit app.forms.BaseForm"
+        if issubclass(cls, SaateForm):
+            assert cls.step.slug in schema_steps, cls.__name__
+        else:
+            assert cls in REACHED_BY, f"the battery does not reach {cls.__name__}"
+            for unbound in class_fields(cls).values():
+                field_kind(unbound)
+    for endpoint, form in FIELDLESS_POSTS.items():
+        assert form is None or not class_fields(form), endpoint
+    posted = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in rule.methods}
+    assert posted <= POSTED_BY_TARGETS | set(FIELDLESS_POSTS), \
+        posted - POSTED_BY_TARGETS - set(FIELDLESS_POSTS)
+
+
+# --- Bounded requests (point 3): the body, the number of fields, the draft --------------------
+
+
+def too_large_page(app: Flask, response: TestResponse, locale: str, html_lang: str) -> None:
+    assert response.status_code == 413
+    check_page(response.text, locale, html_lang, "413")
+    with app.test_request_context("/"), force_locale(locale):
+        heading = gettext("What you sent was too long")
+    assert f"<h1>{escape(heading)}</h1>" in response.text
+
+
+@pytest.mark.parametrize("segment", LANGUAGES)
+def test_a_body_over_the_limit_gets_a_friendly_413_in_the_visitors_language(
+        app: Flask, segment: str) -> None:
+    locale, html_lang, _ = LANGUAGES[segment]
+    client = app.test_client()
+    page = client.get(f"/{segment}/contact").text
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = client.post(f"/{segment}/contact", content_type=FORM_BODY, data=body(
+        [("csrf_token", csrf_token(page)), ("about", "x" * limit)]))
+    too_large_page(app, response, locale, html_lang)
+    assert db.session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_the_staff_side_gets_the_413_page_in_the_staff_members_language(app: Flask) -> None:
+    user = make_staff("testi.tyontekija@example.test", ui_locale="sv")
+    client = app.test_client()
+    sign_in(client, user)
+    case = cases.create_case(CONTACT_REQUEST, "fi", {**VALID_CONTACT_REQUEST,
+                                                     "consent_contact": True}, "e" * 32)
+    response = client.post(f"/staff/cases/{case.id}/note", content_type=FORM_BODY, data=body(
+        [("csrf_token", "x"), ("version", "1"), ("text", "x" * 70_000)]))
+    too_large_page(app, response, "sv", "sv")
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_more_form_fields_than_allowed_get_a_413(app: Flask, encoding: str) -> None:
+    client = app.test_client()
+    page = client.get("/fi/saate/").text
+    limit = app.config["MAX_FORM_PARTS"]
+
+    def post(count: int) -> TestResponse:
+        fields = [("csrf_token", csrf_token(page)), *[("x", "y")] * (count - 1)]
+        if encoding == "multipart":
+            return client.post("/fi/saate/", content_type="multipart/form-data",
+                               data={"csrf_token": csrf_token(page), "x": ["y"] * (count - 1)})
+        return client.post("/fi/saate/", content_type=FORM_BODY, data=body(fields))
+
+    too_large_page(app, post(limit + 1), "fi", "fi")
+    assert post(limit).status_code == 302
+
+
+def test_thousands_of_forged_choice_codes_never_reach_a_draft(app: Flask) -> None:
+    battery = Battery(app, PAYLOADS[0])
+    battery.get("/fi/saate/")
+    battery.post("/fi/saate/", [])
+    battery.get("/fi/saate/situation")
+    forged = [("current_services", f"forged-{n}") for n in range(3_000)]
+    assert battery.post("/fi/saate/situation", forged).status_code == 413
+    battery.get("/fi/saate/situation")
+    repeated = [("current_services", code) for code in ("tym", "forged", "none") * 60]
+    battery.post("/fi/saate/situation", repeated)
+    assert battery.draft().answers["current_services"] == ["tym", "none"]
+
+
+def test_cut_text_is_said_even_when_saving_for_later(app: Flask) -> None:
+    battery = Battery(app, PAYLOADS[0])
+    battery.get("/fi/saate/")
+    battery.post("/fi/saate/", [])
+    question = SAATE.question("six_months")
+    battery.get("/fi/saate/hopes")
+    response = battery.post("/fi/saate/hopes", [("six_months", "a" * 2_500),
+                                                ("action", "save")])
+    assert response.status_code == 200  # not the "saved" page: the client is told first
+    assert str(escape(battery.cut_note(question))) in response.text
+    assert battery.draft().answers["six_months"] == "a" * question.max_length  # type: ignore[operator]
+    assert "a" * 2_500 in response.text  # what was typed stays in the field to shorten
+
+
+@pytest.mark.parametrize("path", ["/fi/contact", "/sv/resume", "/staff/sign-in"])
+def test_a_body_that_is_not_utf8_is_refused_politely(app: Flask, path: str) -> None:
+    client = app.test_client()
+    client.get(path)
+    response = client.post(path, data=b"name=\xff\xfe\xc3(&about=\x80",
+                           content_type=FORM_BODY)
+    assert response.status_code == 400
+    segment = path.split("/")[1]
+    locale, html_lang, _ = LANGUAGES.get(segment, ("fi", "fi", "fi"))
+    check_page(response.text, locale, html_lang, path)
+
+
+# --- Query strings: the staff side's filter forms, found on their pages ----------------------
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda payload: payload.name)
+def test_filter_forms_take_any_text(app: Flask, payload: Payload) -> None:
+    """Every field of every GET form on the queue and the access log, and the CSV."""
+    battery = Battery(app, payload)
+    client, _ = battery.staff_member()
+    for page in ("/staff/", "/staff/access-log"):
+        forms = page_forms(battery.get(page, client).text, method="get")
+        assert forms, page
+        for action, fields in forms.items():
+            query = body([(name, payload.text) for name in fields], payload)
+            battery.get(f"{action}?{query}", client)
+    query = body([("reference", payload.text), ("staff", payload.text)], payload)
+    response = client.get(f"/staff/access-log.csv?{query}")
+    assert response.status_code < 500
+    if response.status_code == 200:
+        check_access_log_csv(battery, client)
