@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
+from .text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,9 @@ def posted_fields() -> list[tuple[str, str]]:
     """What the visitor posted, to keep on an error page and send again with one press."""
     if request.method != "POST" or request.mimetype != "application/x-www-form-urlencoded":
         return []
-    return [(name, value) for name, value in request.form.items(multi=True)
-            if name not in NOT_KEPT]
+    # Clean as any form field is (app/text.py): the page repeats it, the next post keeps it.
+    return [(clean_text(name), clean_text(value))
+            for name, value in request.form.items(multi=True) if name not in NOT_KEPT]
 
 
 def render_keeping_answers(template: str, code: int, **context: Any) -> tuple[str, int]:
