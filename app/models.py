@@ -120,6 +120,31 @@ class StaffUser(UserMixin, Base):
         return self.name.split()[0] if self.name.strip() else ""
 
 
+class StaffSession(Base):
+    """One signed-in staff session (one browser), checked on every staff request.
+
+    The staff cookie carries a random token; only its hash is kept here, so the
+    table cannot be used to sign in. A session ends at sign-out, after the idle
+    timeout or its absolute lifetime, and when the account is disabled, gets a new
+    password or a new second factor (see app/staff_sessions.py).
+    """
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+    # Why it ended: signed_out, idle, expired, account_disabled, password_changed, …
+    end_reason: Mapped[str | None] = mapped_column(String(24))
+
+    staff: Mapped[StaffUser] = relationship()
+
+
 class Case(Base):
     """A contact request or a sent saate, in its team's queue."""
 
