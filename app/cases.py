@@ -7,6 +7,7 @@ submission key; every later change is an event on the case's timeline.
 from __future__ import annotations
 
 import enum
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +29,8 @@ from app.workdays import add_working_days
 REFERENCE_LENGTH = 8
 HELSINKI = ZoneInfo("Europe/Helsinki")
 STATUS_TOKEN_PURPOSE = "status"  # noqa: S105  (a label, not a secret)
+# What derived_token gives: 43 lower-case hex digits.
+STATUS_TOKEN_SHAPE = re.compile(r"[0-9a-f]{43}")
 
 
 def local_today(now: datetime | None = None) -> date:
@@ -44,6 +47,9 @@ def find_by_submission_key(key: str) -> Case | None:
 
 
 def find_by_status_token(token: str) -> Case | None:
+    """The case of a status link; anything not shaped like a token is not looked up."""
+    if not STATUS_TOKEN_SHAPE.fullmatch(token):
+        return None
     return db.session.scalar(select(Case).where(Case.status_token_hash == token_hash(token)))
 
 

@@ -15,7 +15,15 @@ from app import throttle
 from app.database import utcnow
 from app.extensions import db
 from app.models import Draft
-from app.tokens import group_code, keyed_hash, new_token, normalise_code, random_code, token_hash
+from app.tokens import (
+    group_code,
+    is_code,
+    keyed_hash,
+    new_token,
+    normalise_code,
+    random_code,
+    token_hash,
+)
 
 RESUME_CODE_LENGTH = 10
 RESUME_SCOPE = "resume"
@@ -120,13 +128,14 @@ def resume(code: str, second_factor: str) -> OpenDraft:
     limits = {f"code:{code}": config["RESUME_MAX_FAILURES_PER_CODE"]}
     if throttle.is_blocked(RESUME_SCOPE, limits, window):
         raise ResumeRefused(throttled=True)
+    # Something that cannot be a code is a failure without looking it up.
     draft = db.session.scalar(
         select(Draft).where(
             Draft.resume_code_hash == keyed_hash(RESUME_SCOPE, code),
             Draft.expires_at > utcnow(),
             Draft.sent_case_id.is_(None),
         )
-    )
+    ) if is_code(code, RESUME_CODE_LENGTH) else None
     if draft is None or not second_factor_matches(draft.answers, second_factor):
         throttle.record_failure(RESUME_SCOPE, *limits)
         raise ResumeRefused(throttled=False)

@@ -23,6 +23,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, utcnow
 
+# The largest id an Integer column holds on every database (PostgreSQL's integer):
+# ids from outside (paths, query strings, cursors) past it are refused before any query.
+MAX_ID = 2**31 - 1
+
 
 class CaseKind(enum.StrEnum):
     CONTACT_REQUEST = "contact_request"

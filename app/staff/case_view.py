@@ -90,14 +90,14 @@ def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
     )
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<id:case_id>")
 def case(case_id: int) -> str:
     found = case_or_404(case_id)
     access_log.record(current_user, access_log.Action.VIEW, found.id)
     return render_case(found)
 
 
-@bp.get("/cases/<int:case_id>/print")
+@bp.get("/cases/<id:case_id>/print")
 def case_print(case_id: int) -> str:
     found = case_or_404(case_id)
     access_log.record(current_user, access_log.Action.PRINT, found.id)
@@ -128,7 +128,7 @@ def run_action(name: str, case: Case, form: CaseActionForm) -> None:
     actions[name]()
 
 
-@bp.post("/cases/<int:case_id>/<action>")
+@bp.post("/cases/<id:case_id>/<action>")
 def case_action(case_id: int, action: str) -> str | Response | tuple[str, int]:
     if action not in ACTION_FORMS:
         abort(404)

@@ -188,7 +188,7 @@ def test_disabled_account_cannot_sign_in(client: FlaskClient, app: Flask) -> Non
 
 def example_url(rule) -> str:  # type: ignore[no-untyped-def]
     values = {"case_id": 1, "action": "claim"}
-    return rule.rule.replace("<int:case_id>", "1").replace("<action>", values["action"])
+    return rule.rule.replace("<id:case_id>", "1").replace("<action>", values["action"])
 
 
 def test_every_staff_route_requires_sign_in(app: Flask, client: FlaskClient) -> None:
