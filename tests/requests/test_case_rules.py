@@ -174,3 +174,16 @@ def test_reopening_is_offered_to_leads_only(
     assert translated(app, "fi", "Reopened") in page
     assert translated(app, "fi", "Advice was enough") in page
     assert stored(case.id).status == "in_progress"
+
+
+def test_a_note_that_lost_to_closing_is_kept_on_the_closed_case_page(
+    client: FlaskClient, worker: StaffUser, lead: StaffUser
+) -> None:
+    case = new_case()
+    sign_in(client, worker)
+    version = case.version
+    cases.close(case, lead, version, "duplicate")  # while the worker was writing
+    response = staff_post(client, f"/staff/cases/{case.id}/note",
+                          {"version": version, "text": "Asiakas soitti, kirjaan tämän."})
+    assert response.status_code == 409
+    assert "Asiakas soitti, kirjaan tämän.</textarea>" in response.text
