@@ -18,6 +18,7 @@ import enum
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from app.database import utcnow
 from app.extensions import db
@@ -59,7 +60,9 @@ def find(token: str | None) -> StaffSession | None:
     if not token or len(token) > 64:
         return None
     return db.session.scalar(
-        select(StaffSession).where(StaffSession.token_hash == token_hash(token))
+        select(StaffSession)
+        .options(joinedload(StaffSession.staff))  # one query a request, user included
+        .where(StaffSession.token_hash == token_hash(token))
     )
 
 
