@@ -1,13 +1,14 @@
 """Counting failed attempts at guessable things (resume codes, sign-in).
 
-Sign-in uses `begin`: every attempt is written down as a failure *before* the
-failures are counted, and forgotten again if it turns out right (or is not let
-through). Counting first and recording afterwards let concurrent attempts all
-count the same number and all go ahead; recording first means each attempt
-counts every one that started before it, so no more than the limit ever get
-through. Past the limit the account is not locked: each further attempt waits
-a little longer than the last (Backoff), and after the wait the right password
-works again, so a stranger's guesses cannot keep a worker out for long.
+Every attempt is written down as a failure *before* the failures are counted,
+and forgotten again if it turns out right (or is not let through). Counting
+first and recording afterwards let concurrent attempts all count the same
+number and all go ahead; recording first means each attempt counts every one
+that started before it, so no more than the limit ever get through.
+
+Past the limit, an attempt waits (Backoff) after the latest failure. Sign-in
+waits a little, doubling, so a stranger's guesses cannot keep a worker out for
+long; a resume code waits the whole window.
 """
 
 from __future__ import annotations
@@ -86,28 +87,6 @@ def begin(scope: str, key: str, *, limit: int, window: timedelta, backoff: Backo
 def forget(attempt: Attempt) -> None:
     """The attempt was right (or refused): it is not a failure."""
     db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.id == attempt.event_id))
-    db.session.commit()
-
-
-def failures(scope: str, key: str, window: timedelta) -> int:
-    since = utcnow() - window
-    return db.session.scalar(
-        select(func.count(ThrottleEvent.id)).where(
-            ThrottleEvent.scope == scope,
-            ThrottleEvent.key_hash == keyed_hash(scope, key),
-            ThrottleEvent.at >= since,
-        )
-    ) or 0
-
-
-def is_blocked(scope: str, limits: dict[str, int], window: timedelta) -> bool:
-    """True when any key has reached its limit of failures within the window."""
-    return any(failures(scope, key, window) >= limit for key, limit in limits.items())
-
-
-def record_failure(scope: str, *keys: str) -> None:
-    for key in keys:
-        db.session.add(ThrottleEvent(scope=scope, key_hash=keyed_hash(scope, key)))
     db.session.commit()
 
 
