@@ -24,7 +24,8 @@ from app.queue import Cursor, InvalidCursor
 from app.staff.forms import ACTION_FORMS
 from tests.requests.test_auth import code_step, password_step
 from tests.requests.test_staff import new_case
-from tests.support.pages import csrf_token
+from tests.support.journey import VALID_STEPS, Journey
+from tests.support.pages import csrf_token, error_summary
 from tests.support.staff import PASSWORD, make_staff, sign_in
 
 pytestmark = pytest.mark.usefixtures("teams")
@@ -215,3 +216,15 @@ def test_resume_codes_are_shape_checked_before_any_lookup(app: Flask) -> None:
         with statements(app) as seen, pytest.raises(drafts.ResumeRefused):
             drafts.resume(text, "1980")
         assert seen == [], text
+
+
+@pytest.mark.parametrize("year", ["²²²²", "١٩٨٠", "19８0"])
+def test_non_ascii_digits_in_a_year_are_an_error_message_not_500(app: Flask,
+                                                                year: str) -> None:
+    """'²'.isdigit() is True and int('²') raises: the year check must not trust isdigit."""
+    journey = Journey(app.test_client())
+    journey.start()
+    response = journey.step("contact-details",
+                            {**VALID_STEPS["contact-details"], "birth_year": year})
+    assert response.status_code == 200
+    assert error_summary(response.text) != []
