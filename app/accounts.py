@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app import staff_sessions
 from app.extensions import db
 from app.models import StaffRole, StaffUser, Team
 
@@ -89,31 +92,61 @@ def check_password(user: StaffUser | None, password: str) -> bool:
 def check_totp(user: StaffUser, code: str, now: float | None = None) -> bool:
     """True for a current code not used before (a code is never accepted twice)."""
     code = "".join(code.split())
-    if not code.isdigit() or len(code) != 6:
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         return False
     totp = pyotp.TOTP(user.totp_secret)
     now = time.time() if now is None else now
     current_step = int(now // totp.interval)
     # Accept the previous, current and next step for clock drift.
     for step in (current_step - 1, current_step, current_step + 1):
-        if step > user.totp_last_step and totp.at(step * totp.interval) == code:
-            user.totp_last_step = step
-            db.session.commit()
-            return True
+        if hmac.compare_digest(totp.at(step * totp.interval), code):
+            return _use_step(user, step)
     return False
 
 
+def _use_step(user: StaffUser, step: int) -> bool:
+    """Mark the step used, if no later or equal one was: one conditional UPDATE.
+
+    Reading totp_last_step and then writing it would let concurrent sign-ins with
+    the same code all pass; the database decides instead, and exactly one wins.
+    """
+    result = db.session.execute(
+        update(StaffUser)
+        .where(StaffUser.id == user.id, StaffUser.totp_last_step < step)
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
+
+
 def reset_two_factor(email: str) -> StaffUser:
+    """A new TOTP secret; every session of the user ends."""
     user = _require(email)
     user.totp_secret = pyotp.random_base32()
     user.totp_last_step = 0
+    staff_sessions.end_all(user, staff_sessions.EndReason.TWO_FACTOR_RESET)
+    db.session.commit()
+    return user
+
+
+def set_password(email: str, password: str) -> StaffUser:
+    """A new password; every session of the user ends (ValueError if it is too short)."""
+    user = _require(email)
+    user.password_hash = hash_password(password)
+    staff_sessions.end_all(user, staff_sessions.EndReason.PASSWORD_CHANGED)
     db.session.commit()
     return user
 
 
 def disable(email: str) -> StaffUser:
+    """No more signing in; every session of the user ends."""
     user = _require(email)
     user.active = False
+    staff_sessions.end_all(user, staff_sessions.EndReason.ACCOUNT_DISABLED)
     db.session.commit()
     return user
 

@@ -108,6 +108,9 @@ EVENT_LABELS = {
     "contact_person_named": _l("Contact person named"),
     # Translators: event in the case timeline (staff): the case was closed (past participle).
     "closed": _l("Closed"),
+    # Translators: event in the case timeline (staff): a team lead opened the closed case again
+    # (past participle); the old close reason and the new status are shown below it.
+    "reopened": _l("Reopened"),
 }
 
 

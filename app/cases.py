@@ -6,6 +6,8 @@ submission key; every later change is an event on the case's timeline.
 
 from __future__ import annotations
 
+import enum
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +29,8 @@ from app.workdays import add_working_days
 REFERENCE_LENGTH = 8
 HELSINKI = ZoneInfo("Europe/Helsinki")
 STATUS_TOKEN_PURPOSE = "status"  # noqa: S105  (a label, not a secret)
+# What derived_token gives: 43 lower-case hex digits.
+STATUS_TOKEN_SHAPE = re.compile(r"[0-9a-f]{43}")
 
 
 def local_today(now: datetime | None = None) -> date:
@@ -43,6 +47,9 @@ def find_by_submission_key(key: str) -> Case | None:
 
 
 def find_by_status_token(token: str) -> Case | None:
+    """The case of a status link; anything not shaped like a token is not looked up."""
+    if not STATUS_TOKEN_SHAPE.fullmatch(token):
+        return None
     return db.session.scalar(select(Case).where(Case.status_token_hash == token_hash(token)))
 
 
@@ -113,19 +120,46 @@ def _unused_reference() -> str:
 
 
 # --- Staff actions: each one an event on the timeline and a "change" in the access log ---
+#
+# The rules (docs/SERVICE.md, "Who may do what"):
+# - Every action names the case version it was made on; if someone else changed
+#   the case since, the action is a Conflict and nothing is saved.
+# - A worker may claim a case nobody handles, or take over one a colleague
+#   claimed; a case a lead assigned to someone stays with them: only a lead (or an
+#   admin) may give it to someone else, by assigning or claiming.
+# - Only leads and admins assign, and only to active members of the case's team.
+# - A closed case does not change hands or status; a lead (or an admin) reopens
+#   it first. Notes, contact attempts, outcomes and the contact person may still
+#   be recorded on it.
+# - Reopening is recorded as an event and clears the close reason and time.
 
 
 class Conflict(Exception):
     """Someone else changed the case since the worker loaded it."""
 
 
+class Refusal(enum.StrEnum):
+    """Why an action was not allowed (the staff view explains each)."""
+
+    INVALID = "invalid"  # a value outside the lists, or a person outside the team
+    LEADS_ONLY = "leads_only"
+    ASSIGNED_BY_LEAD = "assigned_by_lead"
+    CLOSED = "closed"
+    NOT_CLOSED = "not_closed"
+
+
 class NotAllowed(Exception):
     """The action is not open to this staff member or in this state."""
+
+    def __init__(self, refusal: Refusal = Refusal.INVALID) -> None:
+        super().__init__(refusal)
+        self.refusal = refusal
 
 
 NOTE_LIMIT = 4000
 ATTEMPT_NOTE_LIMIT = 500
 DETAIL_LIMIT = 1000
+LEAD_ROLES = frozenset({StaffRole.LEAD, StaffRole.ADMIN})
 
 
 def visible_case(user: StaffUser, case_id: int) -> Case | None:
@@ -141,31 +175,83 @@ def refresh(case: Case) -> None:
     db.session.refresh(case)
 
 
+def is_lead(user: StaffUser) -> bool:
+    return user.role in LEAD_ROLES
+
+
+def assigned_by_lead(case: Case) -> bool:
+    """Whether the handler got the case by a lead's assignment (not by claiming it)."""
+    for event in reversed(case.events):
+        if event.kind in {"claimed", "assigned"}:
+            return event.kind == "assigned"
+    return False
+
+
+def may_claim(case: Case, user: StaffUser) -> bool:
+    """Open to the user: a lead always; a worker unless a lead assigned it to someone else."""
+    if case.status == CaseStatus.CLOSED:
+        return False
+    if is_lead(user) or case.handler_id in (None, user.id):
+        return True
+    return not assigned_by_lead(case)
+
+
+def may_reopen(case: Case, user: StaffUser) -> bool:
+    return case.status == CaseStatus.CLOSED and is_lead(user)
+
+
+def _expect(case: Case, version: int) -> None:
+    """Conflict first: the worker saw another version, whatever the rules now say."""
+    if case.version != version:
+        raise Conflict
+
+
+def _require_open(case: Case) -> None:
+    if case.status == CaseStatus.CLOSED:
+        raise NotAllowed(Refusal.CLOSED)
+
+
 def _change(case: Case, actor: StaffUser, expected_version: int, kind: str,
             data: dict[str, Any], **fields: Any) -> None:
-    if case.version != expected_version:
-        raise Conflict
+    """Apply the change, its event and its access-log entry in one transaction.
+
+    Nothing is flushed before the commit (no autoflush), so a colleague's change
+    that won the race shows up only here, as StaleDataError (the version check
+    of the UPDATE) or IntegrityError, and either is a Conflict: nothing saved,
+    the worker's typed text still in their form.
+    """
+    _expect(case, expected_version)
     now = utcnow()
-    for name, value in fields.items():
-        setattr(case, name, value)
-    case.updated_at = now
-    case.events.append(CaseEvent(kind=kind, at=now, actor_id=actor.id, data=data))
-    access_log.add(actor, access_log.Action.CHANGE, case.id, kind)
     try:
+        with db.session.no_autoflush:
+            for name, value in fields.items():
+                setattr(case, name, value)
+            case.updated_at = now
+            # Given the case rather than appended to case.events: no loading the timeline.
+            db.session.add(CaseEvent(case=case, kind=kind, at=now, actor_id=actor.id, data=data))
+            access_log.add(actor, access_log.Action.CHANGE, case.id, kind)
         db.session.commit()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         db.session.rollback()
         raise Conflict from None
 
 
 def claim(case: Case, actor: StaffUser, version: int) -> None:
+    """Become the case's handler (see may_claim for who may)."""
+    _expect(case, version)
+    _require_open(case)
+    if not may_claim(case, actor):
+        raise NotAllowed(Refusal.ASSIGNED_BY_LEAD)
     status = CaseStatus.IN_PROGRESS if case.status == CaseStatus.NEW else case.status
     _change(case, actor, version, "claimed", {}, handler_id=actor.id, status=status)
 
 
 def assign(case: Case, actor: StaffUser, version: int, assignee_id: int) -> None:
-    if actor.role not in {StaffRole.LEAD, StaffRole.ADMIN}:
-        raise NotAllowed
+    """A lead (or admin) gives the case to an active member of its team."""
+    _expect(case, version)
+    if not is_lead(actor):
+        raise NotAllowed(Refusal.LEADS_ONLY)
+    _require_open(case)
     assignee = db.session.get(StaffUser, assignee_id)
     if assignee is None or not assignee.active or case.team not in assignee.teams:
         raise NotAllowed
@@ -176,14 +262,35 @@ def assign(case: Case, actor: StaffUser, version: int, assignee_id: int) -> None
 
 
 def set_status(case: Case, actor: StaffUser, version: int, status: str) -> None:
+    """Any open status; closing has its own action (a reason), reopening too (leads)."""
+    _expect(case, version)
+    _require_open(case)
     if status not in codes(STATUSES) or status == CaseStatus.CLOSED:
         raise NotAllowed
     _change(case, actor, version, "status_changed", {"from": case.status, "to": status},
-            status=status, closed_at=None)
+            status=status)
+
+
+def reopen(case: Case, actor: StaffUser, version: int, status: str) -> None:
+    """A lead (or admin) opens a closed case again, in the status chosen.
+
+    Recorded as a "reopened" event that keeps the old close reason; the case's
+    close reason and closing time are cleared.
+    """
+    _expect(case, version)
+    if not is_lead(actor):
+        raise NotAllowed(Refusal.LEADS_ONLY)
+    if case.status != CaseStatus.CLOSED:
+        raise NotAllowed(Refusal.NOT_CLOSED)
+    if status not in codes(STATUSES) or status == CaseStatus.CLOSED:
+        raise NotAllowed
+    _change(case, actor, version, "reopened", {"reason": case.close_reason, "to": status},
+            status=status, close_reason=None, closed_at=None)
 
 
 def log_contact_attempt(case: Case, actor: StaffUser, version: int, channel: str,
                         reached: bool, note: str) -> None:
+    _expect(case, version)
     if channel not in codes(CHANNELS):
         raise NotAllowed
     fields: dict[str, Any] = {}
@@ -195,6 +302,7 @@ def log_contact_attempt(case: Case, actor: StaffUser, version: int, channel: str
 
 
 def add_note(case: Case, actor: StaffUser, version: int, text: str) -> None:
+    _expect(case, version)
     text = text.strip()
     if not text:
         raise NotAllowed
@@ -203,6 +311,7 @@ def add_note(case: Case, actor: StaffUser, version: int, text: str) -> None:
 
 def record_outcomes(case: Case, actor: StaffUser, version: int, outcome_codes: list[str],
                     detail: str) -> None:
+    _expect(case, version)
     if not outcome_codes or not set(outcome_codes) <= codes(OUTCOMES):
         raise NotAllowed
     outcomes = {"codes": outcome_codes, "detail": detail.strip()[:DETAIL_LIMIT]}
@@ -212,6 +321,7 @@ def record_outcomes(case: Case, actor: StaffUser, version: int, outcome_codes: l
 def name_contact_person(case: Case, actor: StaffUser, version: int, *,
                         staff_id: int | None = None, name: str = "", title: str = "") -> None:
     """The asiakasvastaava: a member of the case's team, or someone outside it."""
+    _expect(case, version)
     if staff_id is not None:
         person = db.session.get(StaffUser, staff_id)
         if person is None or case.team not in person.teams:
@@ -229,6 +339,8 @@ def name_contact_person(case: Case, actor: StaffUser, version: int, *,
 
 
 def close(case: Case, actor: StaffUser, version: int, reason: str, note: str = "") -> None:
+    _expect(case, version)
+    _require_open(case)
     if reason not in codes(CLOSE_REASONS):
         raise NotAllowed
     _change(case, actor, version, "closed", {"reason": reason, "note": note.strip()[:NOTE_LIMIT]},

@@ -234,7 +234,7 @@ def staff_create(email: str, name: str, title: str, role: str, team_slugs: tuple
 @staff_cli.command("reset-2fa")
 @click.option("--email", required=True)
 def staff_reset_2fa(email: str) -> None:
-    """Give the staff member a new TOTP secret and print its URI."""
+    """Give the staff member a new TOTP secret and print its URI; their sessions end."""
     try:
         user = accounts.reset_two_factor(email)
     except ValueError as error:
@@ -242,10 +242,24 @@ def staff_reset_2fa(email: str) -> None:
     click.echo(accounts.otpauth_uri(user))
 
 
+@staff_cli.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password-stdin", is_flag=True, required=True,
+              help="Read the new password from standard input.")
+def staff_set_password(email: str, password_stdin: bool) -> None:
+    """Give the staff member a new password; every session of theirs ends."""
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        accounts.set_password(email, password)
+    except ValueError as error:
+        fail(str(error))
+    click.echo("Password changed; the staff member's sessions have ended.")
+
+
 @staff_cli.command("disable")
 @click.option("--email", required=True)
 def staff_disable(email: str) -> None:
-    """Stop a staff member from signing in."""
+    """Stop a staff member from signing in; their sessions end."""
     try:
         accounts.disable(email)
     except ValueError as error:

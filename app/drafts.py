@@ -18,7 +18,15 @@ from app.models import Draft
 from app.saate.bounds import bound_answers
 from app.saate.schema import SAATE
 from app.teams import municipality_codes
-from app.tokens import group_code, keyed_hash, new_token, normalise_code, random_code, token_hash
+from app.tokens import (
+    group_code,
+    is_code,
+    keyed_hash,
+    new_token,
+    normalise_code,
+    random_code,
+    token_hash,
+)
 
 RESUME_CODE_LENGTH = 10
 RESUME_SCOPE = "resume"
@@ -119,15 +127,21 @@ class ResumeRefused(Exception):
 def resume(code: str, second_factor: str) -> OpenDraft:
     """Open a draft by its resume code and a second factor; give it a new session token.
 
-    Failures are counted per code: past the limit every try at that code is
-    refused for a while, right or wrong, so it cannot be guessed. (Failures per
-    client address are counted by the rate limits, app/limits.py.)
+    Failures are counted per code (each try recorded before counting, so
+    concurrent tries cannot outrun the limit): past the limit every try at that
+    code is refused for the whole window, right or wrong, so it cannot be
+    guessed. (Failures per client address are counted by the rate limits,
+    app/limits.py.)
     """
     code = normalise_code(code)
+    if not is_code(code, RESUME_CODE_LENGTH):
+        raise ResumeRefused(throttled=False)  # cannot be a code: nothing to look up
     config = current_app.config
     window = timedelta(minutes=config["RESUME_FAILURE_WINDOW_MINUTES"])
-    limits = {f"code:{code}": config["RESUME_MAX_FAILURES_PER_CODE"]}
-    if throttle.is_blocked(RESUME_SCOPE, limits, window):
+    attempt = throttle.begin(RESUME_SCOPE, f"code:{code}",
+                             limit=config["RESUME_MAX_FAILURES_PER_CODE"], window=window,
+                             backoff=throttle.Backoff(first=window, longest=window))
+    if not attempt.allowed:
         raise ResumeRefused(throttled=True)
     draft = db.session.scalar(
         select(Draft).where(
@@ -137,8 +151,8 @@ def resume(code: str, second_factor: str) -> OpenDraft:
         )
     )
     if draft is None or not second_factor_matches(draft.answers, second_factor):
-        throttle.record_failure(RESUME_SCOPE, *limits)
-        raise ResumeRefused(throttled=False)
+        raise ResumeRefused(throttled=False)  # the attempt stays a failure
+    throttle.forget(attempt)
     token = new_token()
     draft.token_hash = token_hash(token)
     db.session.commit()

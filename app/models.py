@@ -23,6 +23,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, utcnow
 
+# The largest id an Integer column holds on every database (PostgreSQL's integer):
+# ids from outside (paths, query strings, cursors) past it are refused before any query.
+MAX_ID = 2**31 - 1
+
 
 class CaseKind(enum.StrEnum):
     CONTACT_REQUEST = "contact_request"
@@ -118,6 +122,31 @@ class StaffUser(UserMixin, Base):
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.strip() else ""
+
+
+class StaffSession(Base):
+    """One signed-in staff session (one browser), checked on every staff request.
+
+    The staff cookie carries a random token; only its hash is kept here, so the
+    table cannot be used to sign in. A session ends at sign-out, after the idle
+    timeout or its absolute lifetime, and when the account is disabled, gets a new
+    password or a new second factor (see app/staff_sessions.py).
+    """
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+    # Why it ended: signed_out, idle, expired, account_disabled, password_changed, …
+    end_reason: Mapped[str | None] = mapped_column(String(24))
+
+    staff: Mapped[StaffUser] = relationship()
 
 
 class Case(Base):

@@ -11,13 +11,14 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import ClassVar
 
 from sqlalchemy import ColumnElement, Select, func, literal, select, tuple_, union_all
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Case, CaseStatus, StaffUser
+from app.models import MAX_ID, Case, CaseStatus, StaffUser
 
 OPEN = "open"  # every status but closed
 
@@ -32,10 +33,16 @@ class QueueFilters:
     municipality: str = ""
 
 
+class InvalidCursor(ValueError):
+    """A "next page" cursor that this app did not make (tampered, truncated)."""
+
+
 @dataclass(frozen=True)
 class Cursor:
     created_at: datetime
     id: int
+
+    MAX_LENGTH: ClassVar[int] = 100
 
     def encode(self) -> str:
         raw = f"{self.created_at.isoformat()}|{self.id}".encode()
@@ -43,14 +50,28 @@ class Cursor:
 
     @classmethod
     def decode(cls, text: str | None) -> Cursor | None:
+        """The cursor of a "next page" link; None for none.
+
+        InvalidCursor for anything encode() does not make: too long, not base64 of
+        "time|id", a time without a time zone (it cannot be compared with stored
+        times), an id outside 1..MAX_ID.
+        """
         if not text:
             return None
+        if len(text) > cls.MAX_LENGTH or not text.isascii():
+            raise InvalidCursor
         try:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-            created, _, case_id = raw.partition("|")
-            return cls(datetime.fromisoformat(created), int(case_id))
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            return None
+            created_text, _, id_text = raw.partition("|")
+            created = datetime.fromisoformat(created_text)
+            if created.tzinfo is None or not (id_text.isascii() and id_text.isdigit()):
+                raise InvalidCursor
+            case_id = int(id_text)
+            if not 1 <= case_id <= MAX_ID:
+                raise InvalidCursor
+            return cls(created.astimezone(UTC), case_id)
+        except (ValueError, binascii.Error, UnicodeDecodeError, OverflowError):
+            raise InvalidCursor from None
 
 
 @dataclass

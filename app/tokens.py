@@ -22,6 +22,11 @@ def normalise_code(typed: str) -> str:
     return re.sub(r"[\s\-]", "", typed or "").upper()
 
 
+def is_code(code: str, length: int) -> bool:
+    """Whether a normalised code could be one of ours: checked before any lookup."""
+    return len(code) == length and all(character in CODE_ALPHABET for character in code)
+
+
 def group_code(code: str, size: int) -> str:
     return "-".join(code[i : i + size] for i in range(0, len(code), size))
 

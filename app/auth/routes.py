@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired
 
-from app import accounts, throttle
+from app import accounts, staff_sessions, throttle
 from app.extensions import db
 from app.forms import BaseForm
 from app.limits import limited
 from app.models import StaffUser
+from app.staff_sessions import EndReason
 
-from . import LAST_SEEN, bp
+from . import SESSION_TOKEN, bp
 
 SCOPE = "sign_in"
 PENDING_USER = "pending_user"
@@ -46,67 +49,85 @@ class CodeForm(BaseForm):
     )
 
 
-def throttle_keys(email: str) -> dict[str, int]:
+# Past the per-account limit of failures: wait this long, doubling, at most the longest.
+BACKOFF = throttle.Backoff(first=timedelta(seconds=30), longest=timedelta(minutes=5))
+
+
+def begin_attempt(email: str) -> throttle.Attempt:
+    """Counted per account only; per-address limits are Flask-Limiter's (app/limits.py)."""
     config = current_app.config
-    return {
-        f"account:{accounts.normalise_email(email)}": config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
-        f"address:{request.remote_addr}": config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
-    }
+    return throttle.begin(
+        SCOPE, account_key(email), limit=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+        window=timedelta(minutes=config["SIGN_IN_FAILURE_WINDOW_MINUTES"]), backoff=BACKOFF,
+    )
 
 
-def throttle_window() -> timedelta:
-    return timedelta(minutes=current_app.config["SIGN_IN_FAILURE_WINDOW_MINUTES"])
+def account_key(email: str) -> str:
+    return f"account:{accounts.normalise_email(email)}"
+
+
+def refused(template: str, form: BaseForm, attempt: throttle.Attempt) -> tuple[str, int, dict]:
+    """The page again, asking to wait; the wait is also in Retry-After."""
+    seconds = attempt.retry_after_seconds
+    page = render_template(template, form=form, error="throttled", wait=wait_text(seconds))
+    return page, 429, {"Retry-After": str(seconds)}
+
+
+def wait_text(seconds: int) -> str:
+    if seconds < 120:
+        # Translators: staff sign-in, after several wrong tries; %(num)d is a number of seconds.
+        return ngettext("Too many failed sign-ins. Wait %(num)d second and try again.",
+                        "Too many failed sign-ins. Wait %(num)d seconds and try again.", seconds)
+    minutes = math.ceil(seconds / 60)
+    # Translators: staff sign-in, after several wrong tries; %(num)d is a number of minutes.
+    return ngettext("Too many failed sign-ins. Wait %(num)d minute and try again.",
+                    "Too many failed sign-ins. Wait %(num)d minutes and try again.", minutes)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limited("sign_in")
-def sign_in() -> str | Response | tuple[str, int]:
+def sign_in() -> str | Response | tuple:
     if current_user.is_authenticated:
         return redirect(url_for("staff.queue"))
     form = SignInForm()
     error = None
-    status = 200
     if form.validate_on_submit():
-        keys = throttle_keys(form.email.data)
-        if throttle.is_blocked(SCOPE, keys, throttle_window()):
-            error, status = "throttled", 429
-        else:
-            user = accounts.find_by_email(form.email.data)
-            if accounts.check_password(user, form.password.data):
-                session.clear()
-                session[PENDING_USER] = user.id  # type: ignore[union-attr]
-                session[PENDING_SINCE] = time.time()
-                return redirect(url_for("auth.sign_in_code"))
-            throttle.record_failure(SCOPE, *keys)
-            error = "wrong"
-    return render_template("auth/sign_in.html", form=form, error=error), status
+        attempt = begin_attempt(form.email.data)
+        if not attempt.allowed:
+            return refused("auth/sign_in.html", form, attempt)
+        user = accounts.find_by_email(form.email.data)
+        if accounts.check_password(user, form.password.data):
+            throttle.forget(attempt)
+            session.clear()
+            session[PENDING_USER] = user.id  # type: ignore[union-attr]
+            session[PENDING_SINCE] = time.time()
+            return redirect(url_for("auth.sign_in_code"))
+        error = "wrong"
+    return render_template("auth/sign_in.html", form=form, error=error)
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @limited("sign_in_code")
-def sign_in_code() -> str | Response | tuple[str, int]:
+def sign_in_code() -> str | Response | tuple:
     user = pending_user()
     if user is None:
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
     error = None
-    status = 200
     if form.validate_on_submit():
-        keys = throttle_keys(user.email)
-        if throttle.is_blocked(SCOPE, keys, throttle_window()):
-            error, status = "throttled", 429
-        elif accounts.check_totp(user, form.code.data):
+        attempt = begin_attempt(user.email)
+        if not attempt.allowed:
+            return refused("auth/sign_in_code.html", form, attempt)
+        if accounts.check_totp(user, form.code.data):
+            throttle.clear(SCOPE, account_key(user.email))
             # A new session: nothing from before sign-in carries over.
             session.clear()
+            token = staff_sessions.start(user)
             login_user(user)
-            session[LAST_SEEN] = time.time()
-            for key in keys:
-                throttle.clear(SCOPE, key)
+            session[SESSION_TOKEN] = token
             return redirect(url_for("staff.queue"))
-        else:
-            throttle.record_failure(SCOPE, *keys)
-            error = "wrong"
-    return render_template("auth/sign_in_code.html", form=form, error=error), status
+        error = "wrong"
+    return render_template("auth/sign_in_code.html", form=form, error=error)
 
 
 def pending_user() -> StaffUser | None:
@@ -119,6 +140,7 @@ def pending_user() -> StaffUser | None:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
+    staff_sessions.end(session.get(SESSION_TOKEN), EndReason.SIGNED_OUT)
     logout_user()
     session.clear()
     flash(_("You have signed out."))

@@ -11,7 +11,7 @@ from . import bp
 
 @bp.get("/<lang:lang>/status/<token>")
 def status(token: str) -> str:
-    case = cases.find_by_status_token(token) if len(token) <= 64 else None
+    case = cases.find_by_status_token(token)
     if case is None:
         abort(404)
     return render_template("public/status.html", case=case,

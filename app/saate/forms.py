@@ -158,7 +158,7 @@ def year_between(first: Callable[[], int], last: Callable[[], int]) -> Callable:
         value = (field.data or "").strip()
         if not value:
             return
-        if not value.isdigit() or not first() <= int(value) <= last():
+        if not (value.isascii() and value.isdigit()) or not first() <= int(value) <= last():
             raise ValidationError(
                 # Translators: error message (client) for a year field; %(first)s and %(last)s are
                 # the earliest and latest allowed years, e.g. 1900 and 2026.

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from app import access_log, cases
 from app.case_terms import CLOSE_REASONS, EVENT_LABELS, KINDS, OUTCOMES, STATUSES, label
 from app.i18n import languages
-from app.models import Case, StaffRole
+from app.models import Case
 from app.saate.answers import form_rows
 from app.saate.forms import select_choices
 from app.saate.schema import describe
@@ -49,8 +49,25 @@ def action_forms(case: Case, posted: tuple[str, CaseActionForm] | None = None) -
     return forms
 
 
+def refusal_message(case: Case, refusal: cases.Refusal) -> str:
+    """Why the action was refused, in the worker's words."""
+    if refusal == cases.Refusal.ASSIGNED_BY_LEAD:
+        # Translators: on the case page (staff) when a worker tries to claim a case that a team
+        # lead gave to a colleague; %(name)s is that colleague's name.
+        return _("A team lead has assigned this case to %(name)s. Only a team lead can give it "
+                 "to someone else.", name=case.handler.name if case.handler else "")
+    if refusal == cases.Refusal.LEADS_ONLY:
+        return _("Only a team lead can do that.")
+    if refusal == cases.Refusal.CLOSED:
+        return _("This case is closed. A team lead can reopen it.")
+    if refusal == cases.Refusal.NOT_CLOSED:
+        return _("This case is already open.")
+    return _("That action is not possible for this case.")
+
+
 def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
-                conflict: bool = False, template: str = "staff/case.html") -> str:
+                conflict: bool = False, template: str = "staff/case.html",
+                refusal: str | None = None) -> str:
     form = describe(case.kind)
     return render_template(
         template,
@@ -62,22 +79,25 @@ def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
         else case.language,
         forms=action_forms(case, posted),
         conflict=conflict,
+        refusal=refusal,
         posted_action=posted[0] if posted else None,
-        may_assign=current_user.role in {StaffRole.LEAD, StaffRole.ADMIN},
+        may_assign=cases.is_lead(current_user),
+        may_claim=cases.may_claim(case, current_user) and case.handler_id != current_user.id,
+        may_reopen=cases.may_reopen(case, current_user),
         terms={"statuses": STATUSES, "reasons": CLOSE_REASONS, "outcomes": OUTCOMES,
                "kinds": KINDS, "events": EVENT_LABELS},
         label=label,
     )
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<id:case_id>")
 def case(case_id: int) -> str:
     found = case_or_404(case_id)
     access_log.record(current_user, access_log.Action.VIEW, found.id)
     return render_case(found)
 
 
-@bp.get("/cases/<int:case_id>/print")
+@bp.get("/cases/<id:case_id>/print")
 def case_print(case_id: int) -> str:
     found = case_or_404(case_id)
     access_log.record(current_user, access_log.Action.PRINT, found.id)
@@ -103,11 +123,12 @@ def run_action(name: str, case: Case, form: CaseActionForm) -> None:
             name=data["name"] or "", title=data["title"] or ""),
         "close": lambda: cases.close(case, current_user, version, data["reason"],
                                      data["note"] or ""),
+        "reopen": lambda: cases.reopen(case, current_user, version, data["status"]),
     }
     actions[name]()
 
 
-@bp.post("/cases/<int:case_id>/<action>")
+@bp.post("/cases/<id:case_id>/<action>")
 def case_action(case_id: int, action: str) -> str | Response | tuple[str, int]:
     if action not in ACTION_FORMS:
         abort(404)
@@ -122,9 +143,9 @@ def case_action(case_id: int, action: str) -> str | Response | tuple[str, int]:
     except cases.Conflict:
         cases.refresh(found)
         return render_case(found, (action, posted), conflict=True), 409
-    except cases.NotAllowed:
-        flash(_("That action is not possible for this case."))
-        return render_case(found, (action, posted)), 400
+    except cases.NotAllowed as refused:
+        return render_case(found, (action, posted),
+                           refusal=refusal_message(found, refused.refusal)), 400
     # Translators: short message (staff) at the top of the case page after an action was saved.
     flash(_("Saved."))
     return redirect(url_for("staff.case", case_id=found.id))

@@ -95,6 +95,13 @@ class CloseForm(CaseActionForm):
     note = TextAreaField(_l("Note (optional)"), validators=[too_long(NOTE_LIMIT)])
 
 
+class ReopenForm(CaseActionForm):
+    # Translators: label of the list of statuses (team lead) in which a closed case is opened
+    # again.
+    status = SelectField(_l("Status after reopening"),
+                         choices=[c for c in choices(STATUSES) if c.value != "closed"])
+
+
 ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     "claim": ClaimForm,
     "assign": AssignForm,
@@ -104,4 +111,5 @@ ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     "outcomes": OutcomesForm,
     "contact-person": ContactPersonForm,
     "close": CloseForm,
+    "reopen": ReopenForm,
 }

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request, url_for
+import re
+
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from app.case_terms import KINDS, STATUSES
 from app.cases import local_today
 from app.i18n import public_languages
-from app.queue import OPEN, Cursor, QueueFilters, is_overdue, queue_page, status_counts
+from app.queue import (
+    OPEN,
+    Cursor,
+    InvalidCursor,
+    QueueFilters,
+    is_overdue,
+    queue_page,
+    status_counts,
+)
 
 from . import bp
 
 ASSIGNED = ("me", "unassigned")
+# A Statistics Finland code, or "other" (other or not sure).
+MUNICIPALITY_FILTER = re.compile(r"[0-9]{3}|other")
 
 
 def filters_from_request() -> QueueFilters:
     args = request.args
     status = args.get("status", OPEN)
+    municipality = args.get("municipality", "")
     valid_statuses = {OPEN, ""} | {term.code for term in STATUSES}
     return QueueFilters(
         status=status if status in valid_statuses else OPEN,
@@ -26,7 +39,7 @@ def filters_from_request() -> QueueFilters:
         assigned=args.get("assigned", "") if args.get("assigned") in ASSIGNED else "",
         language=args.get("language", "")
         if args.get("language") in {lang.segment for lang in public_languages()} else "",
-        municipality=args.get("municipality", "")[:8],
+        municipality=municipality if MUNICIPALITY_FILTER.fullmatch(municipality) else "",
     )
 
 
@@ -46,8 +59,11 @@ def filter_args(filters: QueueFilters) -> dict[str, str]:
 @bp.get("/")
 def queue() -> str:
     filters = filters_from_request()
-    page = queue_page(current_user, filters, Cursor.decode(request.args.get("after")),
-                      current_app.config["QUEUE_PAGE_SIZE"])
+    try:
+        after = Cursor.decode(request.args.get("after"))
+    except InvalidCursor:
+        abort(400)
+    page = queue_page(current_user, filters, after, current_app.config["QUEUE_PAGE_SIZE"])
     next_url = (url_for("staff.queue", **filter_args(filters), after=page.next_cursor.encode())
                 if page.next_cursor else None)
     municipalities = sorted(

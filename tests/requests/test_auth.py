@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from app.auth import OPEN_ENDPOINTS
-from tests.support.i18n import translated
+from app.extensions import db
+from app.models import StaffSession, ThrottleEvent
+from tests.support.i18n import translated, translated_plural
 from tests.support.pages import csrf_token, error_summary
 from tests.support.staff import PASSWORD, make_staff, sign_in, totp_code
 
@@ -55,29 +58,94 @@ def test_wrong_and_reused_codes_are_refused(client: FlaskClient, app: Flask) -> 
     assert "error-summary" in response.text
 
 
-def test_failed_sign_ins_are_throttled_per_account(client: FlaskClient, app: Flask) -> None:
+WAIT_SECONDS = "Too many failed sign-ins. Wait %(num)d seconds and try again."
+
+
+def wait_message(app: Flask, locale: str, seconds: int) -> str:
+    return translated_plural(app, locale, WAIT_SECONDS.replace("seconds", "second"),
+                             WAIT_SECONDS, seconds)
+
+
+def let_time_pass(seconds: float) -> None:
+    """Move every sign-in failure into the past, as if the time had gone by."""
+    for event in db.session.scalars(select(ThrottleEvent)):
+        event.at -= timedelta(seconds=seconds)
+    db.session.commit()
+
+
+def test_past_the_limit_the_right_password_waits_a_little_then_works(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Not a lock-out: a short wait, shown in the user's language, then sign-in works."""
+    user = make_staff("testi.tyontekija@example.test")
+    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
+        assert password_step(client, user.email, "wrong-password-here").status_code == 200
+    swedish = app.test_client()
+    swedish.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    response = password_step(swedish, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "30"
+    assert wait_message(app, "sv", 30) in response.text
+    assert 'value="testi.tyontekija@example.test"' in response.text  # the address is kept
+    let_time_pass(30)
+    assert password_step(swedish, user.email, PASSWORD).location == "/staff/sign-in/code"
+
+
+def test_each_failure_past_the_limit_doubles_the_wait(client: FlaskClient, app: Flask) -> None:
     user = make_staff("testi.tyontekija@example.test")
     for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
         password_step(client, user.email, "wrong-password-here")
-    response = password_step(app.test_client(), user.email, PASSWORD)
-    assert response.status_code == 429
-    assert translated(app, "fi", "Too many failed sign-ins. For safety, wait 15 minutes and "
-                                 "try again.") in response.text
+    waits = []
+    for _ in range(5):
+        response = password_step(client, user.email, "wrong-password-here")
+        assert response.status_code == 429
+        waits.append(int(response.headers["Retry-After"]))
+        let_time_pass(waits[-1])
+        assert password_step(client, user.email, "wrong-password-here").status_code == 200
+    assert waits == [30, 60, 120, 240, 300]
+    response = password_step(client, user.email, PASSWORD)
+    assert translated_plural(app, "fi", "Too many failed sign-ins. Wait %(num)d minute and try "
+                             "again.", "Too many failed sign-ins. Wait %(num)d minutes and try "
+                             "again.", 5) in response.text
+    let_time_pass(300)
+    assert password_step(client, user.email, PASSWORD).location == "/staff/sign-in/code"
 
 
-def test_failed_sign_ins_are_throttled_per_address(client: FlaskClient, app: Flask) -> None:
+def test_a_wrong_code_counts_and_the_wait_applies_to_codes_too(
+    client: FlaskClient, app: Flask
+) -> None:
     user = make_staff("testi.tyontekija@example.test")
-    for number in range(app.config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]):
-        password_step(client, f"guess{number}@example.test", "wrong-password-here")
-    assert password_step(client, user.email, PASSWORD).status_code == 429
+    password_step(client, user.email, PASSWORD)
+    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
+        assert code_step(client, "000000").status_code == 200
+    response = code_step(client, totp_code(user))
+    assert response.status_code == 429
+    assert wait_message(app, "fi", 30) in response.text
+    let_time_pass(30)
+    assert code_step(client, totp_code(user)).location == "/staff/"
+    # A full sign-in forgets the failures.
+    assert db.session.scalar(select(func.count(ThrottleEvent.id))) == 0
+
+
+def test_a_right_password_is_not_counted_as_a_failure(client: FlaskClient, app: Flask) -> None:
+    user = make_staff("testi.tyontekija@example.test")
+    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"] + 2):
+        assert password_step(client, user.email, PASSWORD).location == "/staff/sign-in/code"
+    assert db.session.scalar(select(func.count(ThrottleEvent.id))) == 0
 
 
 def test_idle_timeout_signs_out(client: FlaskClient, app: Flask) -> None:
     user = make_staff("testi.tyontekija@example.test")
     sign_in(client, user)
-    with client.session_transaction("/staff/") as session:
-        session["last_seen"] = time.time() - 60 * app.config["STAFF_IDLE_MINUTES"] - 1
-    assert client.get("/staff/").location == "/staff/sign-in"
+    idle = timedelta(minutes=app.config["STAFF_IDLE_MINUTES"], seconds=1)
+    for record in db.session.scalars(select(StaffSession)):
+        record.last_seen_at -= idle
+    db.session.commit()
+    response = client.get("/staff/")
+    assert response.location == "/staff/sign-in"
+    page = client.get("/staff/sign-in").text
+    assert translated(app, "fi", "You were signed out after a period of inactivity. Please "
+                                 "sign in again.") in page
     assert client.get("/staff/").location == "/staff/sign-in"
 
 
@@ -120,7 +188,7 @@ def test_disabled_account_cannot_sign_in(client: FlaskClient, app: Flask) -> Non
 
 def example_url(rule) -> str:  # type: ignore[no-untyped-def]
     values = {"case_id": 1, "action": "claim"}
-    return rule.rule.replace("<int:case_id>", "1").replace("<action>", values["action"])
+    return rule.rule.replace("<id:case_id>", "1").replace("<action>", values["action"])
 
 
 def test_every_staff_route_requires_sign_in(app: Flask, client: FlaskClient) -> None:

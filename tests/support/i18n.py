@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import force_locale, gettext, pgettext
+from flask_babel import force_locale, gettext, ngettext, pgettext
 
 
 def translated(app: Flask, locale: str, msgid: str, context: str | None = None,
@@ -12,3 +12,8 @@ def translated(app: Flask, locale: str, msgid: str, context: str | None = None,
         if context:
             return pgettext(context, msgid, **variables)
         return gettext(msgid, **variables)
+
+
+def translated_plural(app: Flask, locale: str, singular: str, plural: str, num: int) -> str:
+    with app.test_request_context("/"), force_locale(locale):
+        return ngettext(singular, plural, num)

@@ -1,0 +1,230 @@
+"""Malformed staff input is a 400 or a 404, never a 500; secrets are checked before lookups.
+
+The walks read app.url_map, so a new staff route is covered without remembering to.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from werkzeug.routing import Rule
+from wtforms import StringField
+from wtforms.fields.core import UnboundField
+
+from app import cases, drafts
+from app.database import utcnow
+from app.models import MAX_ID, StaffUser
+from app.queue import Cursor, InvalidCursor
+from app.staff.forms import ACTION_FORMS
+from tests.requests.test_auth import code_step, password_step
+from tests.requests.test_staff import new_case
+from tests.support.journey import VALID_STEPS, Journey
+from tests.support.pages import csrf_token, error_summary
+from tests.support.staff import PASSWORD, make_staff, sign_in
+
+pytestmark = pytest.mark.usefixtures("teams")
+
+
+def b64(text: bytes) -> str:
+    return base64.urlsafe_b64encode(text).decode().rstrip("=")
+
+
+MALFORMED_NUMBERS = [
+    "99999999999999999999",  # past every integer column
+    str(MAX_ID + 1),  # just past PostgreSQL's integer
+    "²",  # '²'.isdigit() is True; int('²') raises
+    "١٢",  # Arabic-Indic digits: \d matches them
+    "-1", "0", "1.5", "1e3", "0x1", " 1", "1 ", "\x00",
+]
+MALFORMED_CURSORS = [
+    "not-a-cursor", "²", "x" * 5000, "====",
+    b64(b"2026-11-30T10:00:00|1"),  # a naive time
+    b64(b"2026-11-30T10:00:00+00:00|99999999999999999999"),
+    b64(b"2026-11-30T10:00:00+00:00|-1"),
+    b64(b"2026-11-30T10:00:00+00:00|\xc2\xb2".decode("utf-8").encode()),
+    b64(b"0001-01-01T00:00:00+05:00|1"),  # overflows on the way to UTC
+    b64(b"\xff\xfe|1"),  # not UTF-8
+    b64(b"yesterday|1"),
+]
+MALFORMED_REFERENCES = ["ABCD-EFG", "ABCD-EFGH1", "ÄÄÄÄ-ÄÄÄÄ", "ABCD-EFG0", "²²²²²²²²", "x" * 5000]
+MALFORMED = MALFORMED_NUMBERS + MALFORMED_CURSORS + MALFORMED_REFERENCES
+
+# The query arguments each staff page reads as numbers, cursors or codes: malformed is a 400.
+STRICT_ARGUMENTS = {
+    "staff.queue": {"after"},
+    "staff.access_log_page": {"staff", "before", "reference"},
+    "staff.access_log_csv": {"staff", "reference"},
+}
+# Filters that ignore a value they do not know: malformed is never a 500.
+OTHER_ARGUMENTS = ["status", "kind", "assigned", "language", "municipality", "urgent"]
+
+
+@pytest.fixture
+def admin(app: Flask) -> StaffUser:
+    return make_staff("testi.yllapito@example.test", role="admin", name="Testi Ylläpito")
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, admin: StaffUser) -> FlaskClient:
+    sign_in(client, admin)
+    return client
+
+
+def staff_rules(app: Flask) -> list[Rule]:
+    return [rule for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/staff") and rule.endpoint != "static"]
+
+
+def test_every_numeric_path_argument_is_bounded(app: Flask) -> None:
+    """Ids in staff paths use the bounded `id` converter, never werkzeug's `int`."""
+    rules = [rule.rule for rule in staff_rules(app)]
+    assert not [rule for rule in rules if "<int:" in rule or "<float:" in rule]
+    assert [rule for rule in rules if "<id:case_id>" in rule]
+
+
+def test_malformed_ids_in_paths_are_404(signed_in: FlaskClient, app: Flask) -> None:
+    token = csrf_token(signed_in.get("/staff/").text)
+    problems, checked = [], 0
+    for value in [*MALFORMED_NUMBERS, "1" * 11]:
+        for rule in staff_rules(app):
+            if "case_id" not in rule.arguments:
+                continue
+            actions = list(ACTION_FORMS) if "action" in rule.arguments else [""]
+            for action in actions:
+                path = rule.rule.replace("<id:case_id>", value).replace("<action>", action)
+                for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                    response = signed_in.open(path, method=method,
+                                              data={"csrf_token": token, "version": "1"})
+                    checked += 1
+                    if response.status_code != 404:
+                        problems.append((method, path, response.status_code))
+    assert problems == []
+    assert checked >= 10 * len(MALFORMED_NUMBERS)
+
+
+def test_the_largest_id_is_routed_and_simply_not_found(signed_in: FlaskClient) -> None:
+    assert signed_in.get(f"/staff/cases/{MAX_ID}").status_code == 404
+    assert signed_in.get(f"/staff/cases/{MAX_ID}/print").status_code == 404
+
+
+def test_malformed_query_values_are_400_and_never_500(signed_in: FlaskClient,
+                                                      app: Flask) -> None:
+    case = new_case()
+    problems = []
+    for rule in staff_rules(app):
+        if "GET" not in rule.methods:
+            continue
+        path = rule.rule.replace("<id:case_id>", str(case.id))
+        strict = STRICT_ARGUMENTS.get(rule.endpoint, set())
+        for name in sorted({*strict, *OTHER_ARGUMENTS, "before", "after", "staff"}):
+            for value in MALFORMED:
+                status = signed_in.get(path, query_string={name: value}).status_code
+                if status != 400 if name in strict else status >= 500:
+                    problems.append((path, name, value, status))
+    assert problems == []
+
+
+def test_a_malformed_reference_keeps_the_access_log_page_with_a_message(
+    signed_in: FlaskClient,
+) -> None:
+    response = signed_in.get("/staff/access-log", query_string={"reference": "ABCD-EFG"})
+    assert response.status_code == 400
+    assert 'id="reference-error"' in response.text and 'value="ABCD-EFG"' in response.text
+
+
+def test_malformed_numbers_in_case_actions_are_never_500(signed_in: FlaskClient) -> None:
+    case = new_case()
+    token = csrf_token(signed_in.get(f"/staff/cases/{case.id}").text)
+    problems = []
+    for action, form_class in ACTION_FORMS.items():
+        # Every field but free text, where any characters are fine.
+        fields = [name for name in dir(form_class)
+                  if isinstance(getattr(form_class, name), UnboundField)
+                  and not issubclass(getattr(form_class, name).field_class, StringField)]
+        assert "version" in fields
+        for field in fields:
+            for value in ["99999999999999999999", "²", "١٢", "-1", "\x00"]:
+                data = {"csrf_token": token, "version": "1", field: value}
+                status = signed_in.post(f"/staff/cases/{case.id}/{action}",
+                                        data=data).status_code
+                if status not in {400, 409}:
+                    problems.append((action, field, value, status))
+    assert problems == []
+
+
+def test_malformed_sign_in_codes_are_refused_not_500(client: FlaskClient) -> None:
+    user = make_staff("testi.tyontekija@example.test")
+    password_step(client, user.email, PASSWORD)
+    for value in [*MALFORMED_NUMBERS, "²²²²²²", "١٢٣٤٥٦", "1" * 5000]:
+        response = code_step(client, value)
+        # Wrong, or past the limit of failures: a wait.
+        assert response.status_code in {200, 429} and "error-summary" in response.text, value
+
+
+def test_cursors_round_trip_and_refuse_what_encode_never_makes() -> None:
+    cursor = Cursor(utcnow(), 41)
+    assert Cursor.decode(cursor.encode()) == cursor
+    assert Cursor.decode("") is None and Cursor.decode(None) is None
+    for text in MALFORMED_CURSORS:
+        with pytest.raises(InvalidCursor):
+            Cursor.decode(text)
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements run meanwhile."""
+    bind = app.extensions["saate_db"].session_factory.kw.get("bind")
+    engine = bind.engine if bind is not None else app.extensions["saate_db"].engine
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+NOT_TOKENS = ["", "a" * 42, "a" * 44, "A" * 43, "g" * 43, "²" * 43, "x" * 10_000, "../" * 15]
+
+
+def test_status_tokens_are_shape_checked_before_any_lookup(client: FlaskClient,
+                                                           app: Flask) -> None:
+    case = new_case()
+    token = cases.status_token(case)
+    assert cases.STATUS_TOKEN_SHAPE.fullmatch(token)
+    with statements(app) as seen:
+        for text in NOT_TOKENS:
+            assert cases.find_by_status_token(text) is None
+    assert seen == []
+    for text in NOT_TOKENS[1:]:
+        assert client.get(f"/fi/status/{text}").status_code == 404
+    assert client.get(f"/fi/status/{token}").status_code == 200
+
+
+def test_resume_codes_are_shape_checked_before_any_lookup(app: Flask) -> None:
+    for text in ["ACDEF-GHJK", "ACDEF-GHJKM0", "ÄÄÄÄÄ-ÄÄÄÄÄ", "x" * 10_000, "²" * 10]:
+        with statements(app) as seen, pytest.raises(drafts.ResumeRefused):
+            drafts.resume(text, "1980")
+        assert seen == [], text
+
+
+@pytest.mark.parametrize("year", ["²²²²", "١٩٨٠", "19８0"])
+def test_non_ascii_digits_in_a_year_are_an_error_message_not_500(app: Flask,
+                                                                year: str) -> None:
+    """'²'.isdigit() is True and int('²') raises: the year check must not trust isdigit."""
+    journey = Journey(app.test_client())
+    journey.start()
+    response = journey.step("contact-details",
+                            {**VALID_STEPS["contact-details"], "birth_year": year})
+    assert response.status_code == 200
+    assert error_summary(response.text) != []

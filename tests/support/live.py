@@ -1,0 +1,75 @@
+"""A browser-like client for a live server (real gunicorn): keeps its cookies, never
+follows redirects, one connection per request so that threads can share nothing."""
+
+from __future__ import annotations
+
+import http.client
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlsplit
+
+from tests.support.pages import csrf_token
+
+TIMEOUT = 60.0
+
+
+@dataclass
+class LiveResponse:
+    status: int
+    location: str | None
+    text: str
+
+
+class LiveClient:
+    def __init__(self, base_url: str) -> None:
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.cookies: dict[str, str] = {}
+
+    def get(self, path: str) -> LiveResponse:
+        return self.request("GET", path)
+
+    def post(self, path: str, data: dict) -> LiveResponse:
+        return self.request("POST", path, data)
+
+    def request(self, method: str, path: str, data: dict | None = None) -> LiveResponse:
+        headers = {"Accept-Language": "fi"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
+        try:
+            connection.request(method, path, body, headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", errors="replace")
+            for header in response.headers.get_all("Set-Cookie") or []:
+                self._keep(header)
+            return LiveResponse(response.status, response.getheader("Location"), text)
+        finally:
+            connection.close()
+
+    def _keep(self, header: str) -> None:
+        cookie: SimpleCookie = SimpleCookie()
+        cookie.load(header)
+        for name, morsel in cookie.items():
+            if morsel.value:
+                self.cookies[name] = morsel.value
+            else:  # deleted
+                self.cookies.pop(name, None)
+
+    def csrf_token(self, path: str) -> str:
+        return csrf_token(self.get(path).text)
+
+
+def password_step(client: LiveClient, email: str, password: str) -> LiveResponse:
+    token = client.csrf_token("/staff/sign-in")
+    return client.post("/staff/sign-in", {"email": email, "password": password,
+                                          "csrf_token": token})
+
+
+def code_step(client: LiveClient, code: str, token: str | None = None) -> LiveResponse:
+    token = token or client.csrf_token("/staff/sign-in/code")
+    return client.post("/staff/sign-in/code", {"code": code, "csrf_token": token})
