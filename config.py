@@ -118,7 +118,6 @@ class Config:
     STAFF_IDLE_MINUTES = 30
     STAFF_SESSION_HOURS = 10
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5
-    SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
     SIGN_IN_FAILURE_WINDOW_MINUTES = 15
     QUEUE_PAGE_SIZE = 50
     # Status counts in the queue stop here ("over 9,999") so a view never reads every case.

@@ -16,6 +16,8 @@ from app.extensions import db
 from app.models import StaffRole, StaffUser, Team
 
 ISSUER = "Saate"
+# The columns' sizes (app/models.py StaffUser).
+EMAIL_LIMIT, NAME_LIMIT, TITLE_LIMIT = 254, 200, 120
 MIN_PASSWORD_LENGTH = 12
 password_hasher = PasswordHasher()
 
@@ -51,8 +53,12 @@ def create_staff(
     if role not in {r.value for r in StaffRole}:
         raise ValueError(f"role must be one of: {', '.join(r.value for r in StaffRole)}")
     email = normalise_email(email)
-    if "@" not in email:
+    if "@" not in email or len(email) > EMAIL_LIMIT:
         raise ValueError("give a valid e-mail address")
+    name, title = name.strip(), title.strip()
+    if not 0 < len(name) <= NAME_LIMIT or not 0 < len(title) <= TITLE_LIMIT:
+        raise ValueError(f"give a name of at most {NAME_LIMIT} and a title of at most "
+                         f"{TITLE_LIMIT} characters")
     if find_by_email(email) is not None:
         raise ValueError("a staff member with that e-mail already exists")
     teams = list(db.session.scalars(select(Team).where(Team.slug.in_(team_slugs))))
@@ -60,7 +66,7 @@ def create_staff(
     if unknown or not teams:
         raise ValueError(f"unknown team(s): {', '.join(sorted(unknown)) or '(none given)'}")
     user = StaffUser(
-        email=email, name=name.strip(), title=title.strip(), role=role,
+        email=email, name=name, title=title, role=role,
         password_hash=hash_password(password), totp_secret=pyotp.random_base32(),
         ui_locale=ui_locale, teams=teams,
     )

@@ -296,7 +296,8 @@ def retention_run() -> None:
     """Delete expired drafts and old personal data of closed cases (run daily)."""
     report = retention.run()
     click.echo(f"Drafts deleted: {report.drafts}; throttle records deleted: "
-               f"{report.throttle_events}; closed cases anonymised: {report.cases_anonymised}.")
+               f"{report.throttle_events}; closed cases anonymised: {report.cases_anonymised}; "
+               f"old staff sessions deleted: {report.staff_sessions}.")
 
 
 def init_app(app: Flask) -> None:

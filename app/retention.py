@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from app import drafts, throttle
+from app import drafts, staff_sessions, throttle
 from app.database import utcnow
 from app.extensions import db
 from app.models import Case, CaseConsent, CaseEvent, CaseStatus, Feedback, Team
@@ -27,6 +27,7 @@ class RetentionReport:
     drafts: int
     throttle_events: int
     cases_anonymised: int
+    staff_sessions: int = 0
 
 
 def anonymise(case: Case) -> None:
@@ -63,4 +64,5 @@ def run(batch_size: int = 500) -> RetentionReport:
                 anonymise(case)
             db.session.commit()
             anonymised += len(batch)
-    return RetentionReport(removed_drafts, removed_events, anonymised)
+    return RetentionReport(removed_drafts, removed_events, anonymised,
+                           staff_sessions.purge_old())

@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from app.database import utcnow
@@ -27,6 +27,8 @@ from app.tokens import new_token, token_hash
 
 # last_seen_at is written at most this often, not on every request.
 SEEN_PRECISION = timedelta(minutes=1)
+# Ended sessions are a record of who was signed in when; kept this long, then deleted.
+KEEP_ENDED = timedelta(days=90)
 
 
 class EndReason(enum.StrEnum):
@@ -120,3 +122,11 @@ def live_sessions(user: StaffUser) -> list[StaffSession]:
         .order_by(StaffSession.id)
     ))
 
+
+
+def purge_old(keep: timedelta = KEEP_ENDED) -> int:
+    """Delete sessions that ended, or were last used, longer ago than `keep`."""
+    last_activity = func.coalesce(StaffSession.ended_at, StaffSession.last_seen_at)
+    result = db.session.execute(delete(StaffSession).where(last_activity < utcnow() - keep))
+    db.session.commit()
+    return result.rowcount or 0

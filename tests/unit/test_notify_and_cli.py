@@ -99,3 +99,12 @@ def test_teams_create(app: Flask) -> None:
         "--municipality", "Vaasa", "--municipality", "499:Mustasaari:Korsholm",
         "--contact-days", "3", "--phone", "06 000 0000"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(("name", "title"), [("x" * 201, "terveydenhoitaja"),
+                                             ("Testi Pitkä", "x" * 121), ("  ", "x")])
+def test_staff_names_beyond_their_columns_are_refused(app: Flask, name: str, title: str) -> None:
+    create_team(slug="nimet", name="Nimitiimi", phone="014 000 0000", municipalities=["182"])
+    with pytest.raises(ValueError, match="at most 200"):
+        accounts.create_staff(email="testi.pitka@example.test", name=name, title=title,
+                              role="worker", team_slugs=["nimet"], password="p" * 12)

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app import cases, drafts, retention
+from app import cases, drafts, retention, staff_sessions
 from app.database import utcnow
 from app.extensions import db
 from app.models import Case, CaseConsent, Draft
@@ -52,3 +52,19 @@ def test_expired_drafts_are_deleted(app: Flask) -> None:
     db.session.commit()
     assert retention.run().drafts == 1
     assert db.session.scalars(select(Draft)).all() == []
+
+
+def test_old_staff_sessions_are_deleted(app: Flask) -> None:
+    worker = make_staff("testi.istunto@example.test")
+    ended, abandoned, live = (staff_sessions.start(worker) for _ in range(3))
+    staff_sessions.end(ended, staff_sessions.EndReason.SIGNED_OUT)
+    long_ago = utcnow() - staff_sessions.KEEP_ENDED - timedelta(days=1)
+    for token in (ended, abandoned):
+        record = staff_sessions.find(token)
+        record.last_seen_at = long_ago  # type: ignore[union-attr]
+        if record.ended_at:  # type: ignore[union-attr]
+            record.ended_at = long_ago  # type: ignore[union-attr]
+    db.session.commit()
+    assert retention.run().staff_sessions == 2
+    assert staff_sessions.find(live) is not None
+    assert staff_sessions.find(ended) is None and staff_sessions.find(abandoned) is None
