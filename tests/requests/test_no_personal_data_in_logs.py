@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from email import message_from_string, policy
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Sink
 from flask import Flask
 from flask.signals import request_finished
 from flask.testing import FlaskClient
@@ -28,7 +26,7 @@ from app.models import Case
 from app.teams import create_team
 from tests.support.journey import VALID_STEPS, Journey
 from tests.support.logs import all_logs
-from tests.support.postgres import free_port
+from tests.support.mail import Inbox, smtp_inbox
 from tests.support.staff import make_staff, sign_in, staff_post
 
 SAATE_PERSON = {"name": "Testi Lokiasiakas", "phone": "040 000 7531",
@@ -52,22 +50,10 @@ STATUS_PATH = re.compile(r'href="https?://[^/"]+(/(?:fi|sv)/status/([^"]+))"')
 SESSION_COOKIES = ("saate_session", "saate_staff")
 
 
-class Inbox(Sink):
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(envelope.content.decode())
-        return "250 OK"
-
-
 @pytest.fixture
 def inbox() -> Iterator[tuple[Inbox, int]]:
-    handler, port = Inbox(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
+    with smtp_inbox() as found:
+        yield found
 
 
 @pytest.fixture

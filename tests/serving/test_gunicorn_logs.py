@@ -18,13 +18,13 @@ import pytest
 from app import create_app, demo, teams
 from config import TestingConfig
 from tests.support.gunicorn import (
-    Browser,
     GunicornServer,
     migrated_sqlite,
     production_environment,
     send_raw,
 )
 from tests.support.journey import CONTACT_REQUEST, FAKE_PERSON
+from tests.support.live import LiveClient, code_step, password_step
 from tests.support.pages import csrf_token
 from tests.support.staff import PASSWORD, make_staff
 
@@ -64,42 +64,37 @@ def served(tmp_path: Path, prepared: tuple[dict[str, str], str],
         yield server, totp_secret
 
 
-def send_contact_request(browser: Browser) -> str:
+def send_contact_request(browser: LiveClient) -> str:
     """A contact request over HTTP, as a phone would send it; the status link's path."""
-    _status, _headers, page = browser.get("/fi/contact")
+    page = browser.get("/fi/contact").text
     key = SUBMISSION_KEY.search(page).group(1)  # type: ignore[union-attr]
-    status, headers, _ = browser.post("/fi/contact", {
+    response = browser.post("/fi/contact", {
         **CONTACT_REQUEST, "submission_key": key, "csrf_token": csrf_token(page)})
-    assert status == 302 and headers["Location"] == "/fi/contact/sent"
-    _status, _headers, page = browser.get("/fi/contact/sent")
+    assert response.status == 302 and response.location == "/fi/contact/sent"
+    page = browser.get("/fi/contact/sent").text
     return STATUS_PATH.search(page).group(1)  # type: ignore[union-attr]
 
 
-def sign_in(browser: Browser, totp_secret: str) -> None:
-    _status, _headers, page = browser.get("/staff/sign-in")
-    status, headers, _ = browser.post("/staff/sign-in", {
-        "email": "testi.tyontekija@example.test", "password": PASSWORD,
-        "csrf_token": csrf_token(page)})
-    assert status == 302, status
-    _status, _headers, page = browser.get("/staff/sign-in/code")
-    status, headers, _ = browser.post("/staff/sign-in/code", {
-        "code": pyotp.TOTP(totp_secret).now(), "csrf_token": csrf_token(page)})
-    assert status == 302 and headers["Location"] == "/staff/", status
+def sign_in(browser: LiveClient, totp_secret: str) -> None:
+    response = password_step(browser, "testi.tyontekija@example.test", PASSWORD)
+    assert response.status == 302, response.status
+    response = code_step(browser, pyotp.TOTP(totp_secret).now())
+    assert response.status == 302 and response.location == "/staff/", response.status
 
 
 def test_access_lines_are_written_and_hold_no_secret(
     served: tuple[GunicornServer, str],
 ) -> None:
     server, totp_secret = served
-    client = Browser(server)
+    client = LiveClient(server.url)
     status_path = send_contact_request(client)
     token = status_path.rsplit("/", 1)[1]
     client.cookies["tracking"] = COOKIE_SECRET
-    assert client.get(f"{status_path}?code={QUERY_SECRET}")[0] == 200
-    staff = Browser(server, user_agent="Phone \x1b[2J/fi/status/" + token)
+    assert client.get(f"{status_path}?code={QUERY_SECRET}").status == 200
+    staff = LiveClient(server.url, user_agent="Phone \x1b[2J/fi/status/" + token)
     sign_in(staff, totp_secret)
-    assert staff.get("/staff/")[0] == 200
-    assert staff.get(INJECTED_PATH)[0] == 404
+    assert staff.get("/staff/").status == 200
+    assert staff.get(INJECTED_PATH).status == 404
     # No HTTP client sends these: a broken request line, and one with a tab in a header.
     send_raw(server, f"GET {status_path}?code={QUERY_SECRET}\r\n\r\n".encode())
     send_raw(server, f"GET /fi/ HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: s={COOKIE_SECRET}\r\n"
@@ -137,11 +132,11 @@ def test_no_access_format_can_reach_a_secret_and_no_forwarded_header_is_trusted(
     environment, _totp_secret = prepared
     leaky = "%(U)s|%(q)s|%(f)s|%({cookie}i)s|%({x-forwarded-for}i)s|%({http_cookie}e)s|%(h)s"
     with GunicornServer(tmp_path, environment, ("--access-logformat", leaky)) as server:
-        client = Browser(server)
+        client = LiveClient(server.url)
         status_path = send_contact_request(client)
-        _status, headers, _ = client.get(f"{status_path}?code={QUERY_SECRET}", headers={
+        headers = client.get(f"{status_path}?code={QUERY_SECRET}", headers={
             "Cookie": f"tracking={COOKIE_SECRET}", "Referer": f"https://x.test/?{QUERY_SECRET}",
-            "X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"})
+            "X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}).headers
         assert "Strict-Transport-Security" not in headers  # the request stayed plain HTTP
     lines = server.stdout().splitlines()
     assert lines[-1] == "/fi/status/[redacted]|-|-|-|-|-|127.0.0.1"

@@ -13,12 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from email.message import Message
-from http.client import HTTPConnection
-from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlencode
 
 from app import migrate
 from app.database import make_engine
@@ -117,41 +112,6 @@ def production_environment(database_url: str, **more: str) -> dict[str, str]:
         "SAATE_THREADS": "2",
         **more,
     }
-
-
-class Browser:
-    """A plain HTTP client for a live server: keeps cookies, never follows redirects."""
-
-    def __init__(self, server: GunicornServer, user_agent: str = "Saate tests") -> None:
-        self.server = server
-        self.cookies: dict[str, str] = {}
-        self.user_agent = user_agent
-
-    def request(self, method: str, path: str, form: dict | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, Message, str]:
-        body = urlencode(form or {}, doseq=True) if form is not None else None
-        sent = {"User-Agent": self.user_agent, **(headers or {})}
-        if self.cookies:
-            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body is not None:
-            sent["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = HTTPConnection("127.0.0.1", self.server.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=sent)
-            response = connection.getresponse()
-            text = response.read().decode(errors="replace")
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response.status, response.headers, text
-
-    def get(self, path: str, **kwargs: Any) -> tuple[int, Message, str]:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, form: dict, **kwargs: Any) -> tuple[int, Message, str]:
-        return self.request("POST", path, form=form, **kwargs)
 
 
 def send_raw(server: GunicornServer, data: bytes) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 from dataclasses import dataclass
+from email.message import Message
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
@@ -18,22 +19,26 @@ class LiveResponse:
     status: int
     location: str | None
     text: str
+    headers: Message
 
 
 class LiveClient:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, user_agent: str = "Saate tests") -> None:
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.user_agent = user_agent
         self.cookies: dict[str, str] = {}
 
-    def get(self, path: str) -> LiveResponse:
-        return self.request("GET", path)
+    def get(self, path: str, headers: dict[str, str] | None = None) -> LiveResponse:
+        return self.request("GET", path, extra_headers=headers)
 
-    def post(self, path: str, data: dict) -> LiveResponse:
-        return self.request("POST", path, data)
+    def post(self, path: str, data: dict, headers: dict[str, str] | None = None) -> LiveResponse:
+        return self.request("POST", path, data, headers)
 
-    def request(self, method: str, path: str, data: dict | None = None) -> LiveResponse:
-        headers = {"Accept-Language": "fi"}
+    def request(self, method: str, path: str, data: dict | None = None,
+                extra_headers: dict[str, str] | None = None) -> LiveResponse:
+        headers = {"Accept-Language": "fi", "User-Agent": self.user_agent,
+                   **(extra_headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -47,7 +52,8 @@ class LiveClient:
             text = response.read().decode("utf-8", errors="replace")
             for header in response.headers.get_all("Set-Cookie") or []:
                 self._keep(header)
-            return LiveResponse(response.status, response.getheader("Location"), text)
+            return LiveResponse(response.status, response.getheader("Location"), text,
+                                response.headers)
         finally:
             connection.close()
 

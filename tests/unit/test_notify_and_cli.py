@@ -5,24 +5,13 @@ from __future__ import annotations
 import logging
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Sink
 from flask import Flask
 
 from app import accounts, cases
 from app.saate.schema import CONTACT_REQUEST
 from app.teams import create_team
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
-from tests.support.postgres import free_port
-
-
-class Inbox(Sink):
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(envelope.content.decode())
-        return "250 OK"
+from tests.support.mail import smtp_inbox
 
 
 @pytest.fixture
@@ -38,16 +27,10 @@ def make_case() -> None:
 
 
 def test_notice_holds_only_the_reference_and_a_link(app: Flask, notifying_team) -> None:  # type: ignore[no-untyped-def]
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_inbox() as (inbox, port):
         app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False,
                           BASE_URL="https://saate.example.test")
         make_case()
-    finally:
-        controller.stop()
     assert len(inbox.messages) == 1
     message = inbox.messages[0]
     assert "https://saate.example.test/staff/cases/" in message
