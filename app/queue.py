@@ -3,7 +3,7 @@
 Built for a million cases: a page walks the index (team_id, status, created_at,
 id) for each of the user's teams and the statuses asked for, pages continue from
 the last row seen instead of counting an offset, and nothing is loaded per row.
-bench/queue.py measures it.
+bench/staff_queue.py measures it.
 """
 
 from __future__ import annotations
