@@ -176,7 +176,7 @@ PUBLIC_SOURCES = (
     "templates/components/",
     "templates/errors/",
     "templates/public/",
-    "app/access_log.py",
+    "app/casework/access_log.py",
     "app/public/",
     "app/saate/",
 )

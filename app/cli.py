@@ -13,9 +13,11 @@ import pyotp
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app import accounts, backup, catalogues, demo, migrate, retention, teams
+from app import backup, catalogues, demo, migrate
+from app.casework import retention
 from app.extensions import db
 from app.i18n import languages
+from app.people import accounts, teams
 from app.text import clean_text
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import pyotp
 from sqlalchemy import select
 
-from app import accounts, teams
 from app.extensions import db
 from app.models import Team
+from app.people import accounts, teams
 
 DEMO_PASSWORD = "demo-password-not-secret"  # noqa: S105  (printed on purpose)
 
@@ -63,7 +63,7 @@ DEMO_CASES: list[tuple[str, str, dict]] = [
 
 
 def seed_cases() -> None:
-    from app import cases
+    from app.casework import cases
     from app.saate.schema import describe
 
     for number, (kind, language, answers) in enumerate(DEMO_CASES):

@@ -130,7 +130,7 @@ class StaffSession(Base):
     The staff cookie carries a random token; only its hash is kept here, so the
     table cannot be used to sign in. A session ends at sign-out, after the idle
     timeout or its absolute lifetime, and when the account is disabled, gets a new
-    password or a new second factor (see app/staff_sessions.py).
+    password or a new second factor (see app/people/staff_sessions.py).
     """
 
     __tablename__ = "staff_session"
@@ -195,7 +195,7 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": version}
 
     __table_args__ = (
-        # The queue walks this per team and status, oldest first (app/queue.py).
+        # The queue walks this per team and status, oldest first (app/casework/queue.py).
         Index("ix_case_team_status_created", "team_id", "status", "created_at", "id"),
         Index("ix_case_handler_status", "handler_id", "status"),
     )

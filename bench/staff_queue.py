@@ -2,7 +2,7 @@
 
 Seeds a small SQLite database (1,000 cases, every run) and a large one (default
 1,000,000 cases, kept between runs) through SQLAlchemy Core in batches, then
-times the queue's service functions (app.queue) on both in the same process.
+times the queue's service functions (app.casework.queue) on both in the same process.
 The figure that matters is the ratio large / small: close to 1 means the query
 walks an index and does not grow with the table. For contrast it also times a
 deep page fetched with OFFSET, which is what keyset pagination avoids.
@@ -29,11 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask import Flask
 from sqlalchemy import func, insert, select
 
-from app import accounts, create_app, demo, migrate, teams
+from app import create_app, demo, migrate
+from app.casework.queue import Cursor, QueueFilters, queue_page, status_counts
 from app.database import make_engine
 from app.extensions import db
 from app.models import Case, Team
-from app.queue import Cursor, QueueFilters, queue_page, status_counts
+from app.people import accounts, teams
 from config import TestingConfig
 
 BATCH = 20_000

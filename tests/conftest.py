@@ -136,6 +136,6 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def teams(app: Flask) -> list:
     """The demo teams of Central Finland, made through the teams service."""
-    from app import teams as team_service
+    from app.people import teams as team_service
 
     return [team_service.create_team(**team) for team in demo.DEMO_TEAMS]  # type: ignore[arg-type]

@@ -3,7 +3,7 @@
 Every /staff page requires sign-in except the allow-list below: the check runs
 for the whole app, so a new staff route is protected without remembering to.
 A signed-in session is alive only while its server-side record is (see
-app/staff_sessions.py): a copied cookie stops working when the session ends.
+app/people/staff_sessions.py): a copied cookie stops working when the session ends.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app import staff_sessions
 from app.extensions import login_manager
 from app.models import StaffUser
+from app.people import staff_sessions
+from app.people.staff_sessions import EndReason, SessionEnded
 from app.sessions import is_staff_request
-from app.staff_sessions import EndReason, SessionEnded
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 

@@ -15,12 +15,13 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired
 
-from app import accounts, staff_sessions, throttle
+from app import throttle
 from app.extensions import db
 from app.forms import BaseForm
 from app.limits import limited
 from app.models import StaffUser
-from app.staff_sessions import EndReason
+from app.people import accounts, staff_sessions
+from app.people.staff_sessions import EndReason
 
 from . import SESSION_TOKEN, bp
 

@@ -8,7 +8,7 @@ import uuid
 from flask import redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from app import cases
+from app.casework import cases
 from app.i18n import current_language
 from app.limits import limited
 from app.saate.schema import CONTACT_REQUEST

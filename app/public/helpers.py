@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
-from app import drafts
 from app.i18n import current_language
+from app.intake import drafts
 from app.models import Draft
+from app.people.teams import OTHER_MUNICIPALITY, municipality_choices
 from app.saate.forms import ChoiceSource, SaateForm, build_form, select_choices
 from app.saate.schema import Answers, Question, Step
-from app.teams import OTHER_MUNICIPALITY, municipality_choices
 
 DRAFT_TOKEN = "draft_token"  # noqa: S105  (a session key name)
 RESUME_CODE = "resume_code"

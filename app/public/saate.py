@@ -6,9 +6,10 @@ from flask import abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 from wtforms import StringField
 
-from app import cases, drafts
+from app.casework import cases
 from app.forms import BaseForm
 from app.i18n import current_language
+from app.intake import drafts
 from app.limits import limited
 from app.saate.answers import form_rows
 from app.saate.schema import SAATE, Question, Step

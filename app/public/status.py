@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
-from app import access_log, cases
+from app.casework import access_log, cases
 
 from . import bp
 

@@ -9,8 +9,8 @@ from flask import Blueprint, abort, request
 from flask_babel import format_timedelta
 from werkzeug.routing import IntegerConverter
 
-from app.access_log import action_label
-from app.case_terms import CHANNELS, label
+from app.casework.access_log import action_label
+from app.casework.case_terms import CHANNELS, label
 from app.database import utcnow
 from app.models import MAX_ID
 

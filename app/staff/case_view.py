@@ -9,14 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app import access_log, cases
-from app.case_terms import CLOSE_REASONS, EVENT_LABELS, KINDS, OUTCOMES, STATUSES, label
+from app.casework import access_log, cases
+from app.casework.case_terms import CLOSE_REASONS, EVENT_LABELS, KINDS, OUTCOMES, STATUSES, label
 from app.i18n import languages
 from app.models import Case
+from app.people.teams import municipality_name
 from app.saate.answers import form_rows
 from app.saate.forms import select_choices
 from app.saate.schema import describe
-from app.teams import municipality_name
 
 from . import bp
 from .forms import ACTION_FORMS, CaseActionForm

@@ -15,8 +15,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES
-from app.cases import ATTEMPT_NOTE_LIMIT, DETAIL_LIMIT, NOTE_LIMIT
+from app.casework.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES
+from app.casework.cases import ATTEMPT_NOTE_LIMIT, DETAIL_LIMIT, NOTE_LIMIT
 from app.forms import BaseForm
 from app.saate.forms import select_choices
 from app.saate.schema import Choice

@@ -7,10 +7,9 @@ import re
 from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from app.case_terms import KINDS, STATUSES
-from app.cases import local_today
-from app.i18n import public_languages
-from app.queue import (
+from app.casework.case_terms import KINDS, STATUSES
+from app.casework.cases import local_today
+from app.casework.queue import (
     OPEN,
     Cursor,
     InvalidCursor,
@@ -19,6 +18,7 @@ from app.queue import (
     queue_page,
     status_counts,
 )
+from app.i18n import public_languages
 
 from . import bp
 

@@ -18,7 +18,8 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from app import demo, teams
+from app import demo
+from app.people import teams
 from tests.conftest import make_app, sqlite_copy
 
 CHROMIUM_ARGS = [

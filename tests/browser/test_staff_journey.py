@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, Page
 
-from app import accounts
+from app.people import accounts
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import LiveServer, new_context
 from tests.browser.test_client_journeys import Visit, fill_contact_details, fill_rest_of_saate

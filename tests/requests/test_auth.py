@@ -178,7 +178,7 @@ def test_staff_cookie_is_separate_and_strict(client: FlaskClient) -> None:
 
 
 def test_disabled_account_cannot_sign_in(client: FlaskClient, app: Flask) -> None:
-    from app import accounts
+    from app.people import accounts
 
     user = make_staff("testi.tyontekija@example.test")
     accounts.disable(user.email)

@@ -47,10 +47,11 @@ from wtforms import (
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length
 
-from app import cases, drafts
 from app.auth.routes import CodeForm, SignInForm
+from app.casework import cases
 from app.extensions import db
 from app.forms import BaseForm
+from app.intake import drafts
 from app.models import Case, Feedback, StaffUser
 from app.public.confirmation import FeedbackForm
 from app.public.saate import ActionForm, ResumeForm

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import cases
+from app.casework import cases
 from app.saate.schema import CONTACT_REQUEST
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
 from tests.support.staff import make_staff, sign_in

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from app import cases
+from app.casework import cases
 from app.extensions import db
 from app.models import Case
 from app.security import SECURITY_HEADERS

@@ -17,10 +17,11 @@ from werkzeug.routing import Rule
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
-from app import cases, drafts
+from app.casework import cases
+from app.casework.queue import Cursor, InvalidCursor
 from app.database import utcnow
+from app.intake import drafts
 from app.models import MAX_ID, StaffUser
-from app.queue import Cursor, InvalidCursor
 from app.staff.forms import ACTION_FORMS
 from tests.requests.test_auth import code_step, password_step
 from tests.requests.test_staff import new_case

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from app import demo
 from app.extensions import db
 from app.models import Case
-from app.teams import create_team
+from app.people.teams import create_team
 from tests.support.journey import VALID_STEPS, Journey
 from tests.support.logs import all_logs
 from tests.support.mail import Inbox, smtp_inbox

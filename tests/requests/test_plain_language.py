@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import cases
+from app.casework import cases
 from app.extensions import db
 from app.models import CaseStatus
 from app.saate.schema import CONTACT_REQUEST

@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from limits import parse_many
 from sqlalchemy import select
 
-from app import drafts
 from app.database import utcnow
 from app.extensions import db
+from app.intake import drafts
 from app.limits import LIMITS
 from app.models import Draft
 from tests.support.journey import VALID_STEPS, Journey

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, func, select
 
-from app import cases
+from app.casework import cases
 from app.database import utcnow
 from app.extensions import db
 from app.models import AccessLogEntry, Case, CaseEvent

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import cases
+from app.casework import cases
 from app.extensions import db
 from app.models import Case
 from app.saate.schema import CONTACT_REQUEST

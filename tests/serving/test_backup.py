@@ -21,9 +21,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from app import access_log, backup, cases, demo, migrate, teams
+from app import backup, demo, migrate
+from app.casework import access_log, cases
 from app.database import make_engine
 from app.extensions import db
+from app.people import teams
 from app.saate.schema import CONTACT_REQUEST
 from tests.conftest import make_app
 from tests.support.gunicorn import ROOT, GunicornServer

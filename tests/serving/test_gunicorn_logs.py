@@ -15,7 +15,8 @@ from urllib.parse import quote
 import pyotp
 import pytest
 
-from app import create_app, demo, teams
+from app import create_app, demo
+from app.people import teams
 from config import TestingConfig
 from tests.support.gunicorn import (
     GunicornServer,

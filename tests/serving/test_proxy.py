@@ -24,8 +24,9 @@ from flask import Flask
 from limits import parse_many
 from werkzeug.test import Client
 
-from app import create_app, demo, teams
+from app import create_app, demo
 from app.limits import LIMITS
+from app.people import teams
 from config import ProductionConfig
 from tests.conftest import make_app, sqlite_copy
 from tests.support.gunicorn import GunicornServer

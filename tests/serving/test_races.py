@@ -23,13 +23,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from app import cases, demo, migrate
-from app import teams as team_service
+from app import demo, migrate
+from app.casework import cases
 from app.database import make_engine
 from app.extensions import db
+from app.intake.tokens import keyed_hash
 from app.models import Case, CaseEvent, StaffSession, StaffUser, ThrottleEvent
+from app.people import teams as team_service
 from app.saate.schema import CONTACT_REQUEST
-from app.tokens import keyed_hash
 from tests.conftest import make_app
 from tests.support.gunicorn import GunicornServer
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS

@@ -7,8 +7,8 @@ import time
 import pyotp
 from flask.testing import FlaskClient
 
-from app import accounts
 from app.models import StaffUser
+from app.people import accounts
 from tests.support.pages import csrf_token
 
 PASSWORD = "a-long-test-password"

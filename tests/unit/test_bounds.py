@@ -11,8 +11,9 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import drafts
 from app.extensions import db
+from app.intake import drafts
+from app.people.teams import municipality_codes
 from app.saate.bounds import (
     CHOICE_KINDS,
     TEXT_KINDS,
@@ -21,7 +22,6 @@ from app.saate.bounds import (
     bound_answers,
 )
 from app.saate.schema import FORMS, SAATE, Kind, Question
-from app.teams import municipality_codes
 from tests.support.hostile import forbidden
 from tests.unit.test_text import any_text
 

@@ -7,9 +7,10 @@ import logging
 import pytest
 from flask import Flask
 
-from app import accounts, cases
+from app.casework import cases
+from app.people import accounts
+from app.people.teams import create_team
 from app.saate.schema import CONTACT_REQUEST
-from app.teams import create_team
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
 from tests.support.mail import smtp_inbox
 
@@ -40,7 +41,7 @@ def test_notice_holds_only_the_reference_and_a_link(app: Flask, notifying_team) 
 
 def test_notice_is_skipped_and_logged_without_smtp(app: Flask, notifying_team,  # type: ignore[no-untyped-def]
                                                    caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="app.notify"):
+    with caplog.at_level(logging.INFO, logger="app.casework.notify"):
         make_case()
     assert "skipped" in caplog.text
     assert "Testi" not in caplog.text

@@ -8,10 +8,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app import cases, drafts, retention, staff_sessions
+from app.casework import cases, retention
 from app.database import utcnow
 from app.extensions import db
+from app.intake import drafts
 from app.models import Case, CaseConsent, Draft
+from app.people import staff_sessions
 from app.saate.schema import SAATE
 from tests.support.journey import VALID_STEPS
 from tests.support.staff import make_staff

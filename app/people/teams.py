@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Municipality, Team
-from app.municipalities import resolve
+from app.people.municipalities import resolve
 
 # The code stored for "other municipality or not sure"; such cases go to the default team.
 OTHER_MUNICIPALITY = "other"

@@ -14,11 +14,7 @@ from sqlalchemy import delete, select
 from app import throttle
 from app.database import utcnow
 from app.extensions import db
-from app.models import Draft
-from app.saate.bounds import bound_answers
-from app.saate.schema import SAATE
-from app.teams import municipality_codes
-from app.tokens import (
+from app.intake.tokens import (
     group_code,
     is_code,
     keyed_hash,
@@ -27,6 +23,10 @@ from app.tokens import (
     random_code,
     token_hash,
 )
+from app.models import Draft
+from app.people.teams import municipality_codes
+from app.saate.bounds import bound_answers
+from app.saate.schema import SAATE
 
 RESUME_CODE_LENGTH = 10
 RESUME_SCOPE = "resume"

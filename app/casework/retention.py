@@ -14,10 +14,12 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from app import drafts, staff_sessions, throttle
+from app import throttle
 from app.database import utcnow
 from app.extensions import db
+from app.intake import drafts
 from app.models import Case, CaseConsent, CaseEvent, CaseStatus, Feedback, Team
+from app.people import staff_sessions
 
 THROTTLE_KEEP = timedelta(days=1)
 

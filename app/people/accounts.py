@@ -11,9 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import staff_sessions
 from app.extensions import db
 from app.models import StaffRole, StaffUser, Team
+from app.people import staff_sessions
 
 ISSUER = "Saate"
 # The columns' sizes (app/models.py StaffUser).

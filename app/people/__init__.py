@@ -1,0 +1,1 @@
+"""People and places: staff accounts and sessions, teams, municipalities."""
