@@ -27,7 +27,7 @@ from flask_babel import format_timedelta
 from flask_limiter import Limiter, RateLimitExceeded
 
 from app.errors import render_keeping_answers
-from app.intake.tokens import keyed_hash
+from app.tokens import keyed_hash
 
 View = TypeVar("View", bound=Callable)
 

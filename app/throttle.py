@@ -21,8 +21,8 @@ from sqlalchemy import delete, func, select
 
 from app.database import utcnow
 from app.extensions import db
-from app.intake.tokens import keyed_hash
 from app.models import ThrottleEvent
+from app.tokens import keyed_hash
 
 
 @dataclass(frozen=True)

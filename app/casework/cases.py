@@ -21,10 +21,10 @@ from app.casework.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES,
 from app.casework.workdays import add_working_days
 from app.database import utcnow
 from app.extensions import db
-from app.intake.tokens import derived_token, random_code, token_hash
 from app.models import Case, CaseConsent, CaseEvent, CaseStatus, StaffRole, StaffUser
 from app.people.teams import team_for_municipality
 from app.saate.schema import NETWORK_ACTORS, FormDescription
+from app.tokens import derived_token, random_code, token_hash
 
 REFERENCE_LENGTH = 8
 HELSINKI = ZoneInfo("Europe/Helsinki")

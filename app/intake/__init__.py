@@ -1,1 +1,1 @@
-"""What comes in from clients: drafts of the saate, feedback, and the codes and tokens they hold."""
+"""What comes in from clients before it is a case: drafts of the saate, and feedback."""

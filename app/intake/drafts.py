@@ -14,7 +14,11 @@ from sqlalchemy import delete, select
 from app import throttle
 from app.database import utcnow
 from app.extensions import db
-from app.intake.tokens import (
+from app.models import Draft
+from app.people.teams import municipality_codes
+from app.saate.bounds import bound_answers
+from app.saate.schema import SAATE
+from app.tokens import (
     group_code,
     is_code,
     keyed_hash,
@@ -23,10 +27,6 @@ from app.intake.tokens import (
     random_code,
     token_hash,
 )
-from app.models import Draft
-from app.people.teams import municipality_codes
-from app.saate.bounds import bound_answers
-from app.saate.schema import SAATE
 
 RESUME_CODE_LENGTH = 10
 RESUME_SCOPE = "resume"

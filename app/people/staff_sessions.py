@@ -22,8 +22,8 @@ from sqlalchemy.orm import joinedload
 
 from app.database import utcnow
 from app.extensions import db
-from app.intake.tokens import new_token, token_hash
 from app.models import StaffSession, StaffUser
+from app.tokens import new_token, token_hash
 
 # last_seen_at is written at most this often, not on every request.
 SEEN_PRECISION = timedelta(minutes=1)

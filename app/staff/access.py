@@ -11,9 +11,9 @@ from sqlalchemy import select
 from app.casework import access_log
 from app.casework.cases import REFERENCE_LENGTH
 from app.extensions import db
-from app.intake.tokens import is_code, normalise_code
 from app.models import AccessLogEntry, Case, StaffRole, StaffUser
 from app.spreadsheet import csv_download
+from app.tokens import is_code, normalise_code
 
 from . import bp, id_arg
 

@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.extensions import db
-from app.intake.tokens import token_hash
 from app.models import StaffSession, StaffUser
 from app.people import accounts, staff_sessions
 from app.sessions import STAFF_COOKIE
+from app.tokens import token_hash
 from tests.support.i18n import translated, translated_plural
 from tests.support.pages import csrf_token
 from tests.support.staff import PASSWORD, make_staff, sign_in

@@ -27,10 +27,10 @@ from app import demo, migrate
 from app.casework import cases
 from app.database import make_engine
 from app.extensions import db
-from app.intake.tokens import keyed_hash
 from app.models import Case, CaseEvent, StaffSession, StaffUser, ThrottleEvent
 from app.people import teams as team_service
 from app.saate.schema import CONTACT_REQUEST
+from app.tokens import keyed_hash
 from tests.conftest import make_app
 from tests.support.gunicorn import GunicornServer
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
