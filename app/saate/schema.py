@@ -447,7 +447,7 @@ SAATE = FormDescription(
     steps=(
         Step(
             slug="contact-details",
-            # Translators: title of part 1 of 6 of the saate form: page heading, also shown in the
+            # Translators: title of a part of the saate form: page heading, also shown in the
             # list of parts and on the check-answers page.
             title=_l("Contact details"),
             intro=_l("We need these to contact you. "
@@ -473,8 +473,24 @@ SAATE = FormDescription(
             rules=(CONTACT_RULE,),
         ),
         Step(
+            # Asked early, on its own short page (issue 10): a yes leads to help at once.
+            # The slug is neutral on purpose: URLs stay in a shared device's history.
+            slug="right-now",
+            # Translators: title of the short part of the saate form that asks whether the client
+            # is in a crisis right now: page heading, also in the list of parts.
+            title=_l("How you are right now"),
+            questions=(
+                Question(
+                    "acute_distress", Kind.RADIO,
+                    _l("Do you feel that you are in a crisis or cannot cope right now?"),
+                    why=_l("If you are, we show you at once where to get help today."),
+                    choices=YES_NO,
+                ),
+            ),
+        ),
+        Step(
             slug="situation",
-            # Translators: title of part 2 of 6 of the saate form: page heading, also shown in the
+            # Translators: title of a part of the saate form: page heading, also shown in the
             # list of parts and on the check-answers page.
             title=_l("Your situation now"),
             questions=(
@@ -503,7 +519,7 @@ SAATE = FormDescription(
         ),
         Step(
             slug="health",
-            # Translators: title of part 3 of 6 of the saate form: page heading, also shown in the
+            # Translators: title of a part of the saate form: page heading, also shown in the
             # list of parts and on the check-answers page.
             title=_l("Health and coping"),
             intro=_l("Answer only what you want to. There are no right or wrong answers."),
@@ -542,17 +558,11 @@ SAATE = FormDescription(
                          choices=YES_NO),
                 Question("doctor_assessed", Kind.RADIO,
                          _l("Has a doctor assessed your work ability?"), choices=YES_NO_DONT_KNOW),
-                Question(
-                    "acute_distress", Kind.RADIO,
-                    _l("Do you feel that you are in a crisis or cannot cope right now?"),
-                    why=_l("If you are, we show you at once where to get help today."),
-                    choices=YES_NO,
-                ),
             ),
         ),
         Step(
             slug="education-and-work",
-            # Translators: title of part 4 of 6 of the saate form: page heading, also shown in the
+            # Translators: title of a part of the saate form: page heading, also shown in the
             # list of parts and on the check-answers page.
             title=_l("Education and work"),
             questions=(
@@ -583,7 +593,7 @@ SAATE = FormDescription(
         ),
         Step(
             slug="consent",
-            # Translators: title of part 6 of 6 of the saate form: page heading, also shown in the
+            # Translators: title of a part of the saate form: page heading, also shown in the
             # list of parts and on the check-answers page.
             title=_l("Cooperation and consent"),
             intro=_l("Our help does not depend on these answers. You can withdraw or change "
@@ -640,7 +650,7 @@ SAATE = FormDescription(
              and int(a["work_ability_score"]) <= 3),
     ),
     notices=(
-        Notice("crisis", "health", when("acute_distress", "yes"), "crisis.html"),
+        Notice("crisis", "right-now", when("acute_distress", "yes"), "crisis.html"),
         Notice("occupational_health", "situation", when("occupational_health", "yes"),
                "occupational_health.html"),
     ),

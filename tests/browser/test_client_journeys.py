@@ -57,13 +57,14 @@ def fill_contact_details(page: Page) -> None:
 
 def fill_rest_of_saate(visit: Visit) -> None:
     page = visit.page
+    page.check("#acute_distress-1")
+    visit.submit("button[value=continue]")
     page.check("#situation-1")
     page.check("#not_working_for-2")
     page.check("#occupational_health-1")
     visit.submit("button[value=continue]")
     page.check("#work_ability_score-4")
     page.check("#affecting-1")
-    page.check("#acute_distress-1")
     visit.submit("button[value=continue]")
     page.fill("#work_history", "Varastotyötä ja siivousta.")
     visit.submit("button[value=continue]")
@@ -137,7 +138,7 @@ def test_saate_started_on_one_device_and_finished_on_another(
     visit.submit()
     assert visit.page.url.endswith(f"/{lang}/saate/check")
     assert "Testi Asiakas" in visit.page.locator("main").inner_text()
-    visit.page.goto(live_server(f"/{lang}/saate/situation"))
+    visit.page.goto(live_server(f"/{lang}/saate/right-now"))
     visit.arrived()
     fill_rest_of_saate(visit)
     assert visit.page.url.endswith(f"/{lang}/saate/check")
@@ -173,7 +174,7 @@ def test_the_whole_saate_works_without_javascript(browser: Browser,
 
 def test_crisis_help_appears_at_once(page: Page, live_server: LiveServer) -> None:
     visit = Visit(page, live_server)
-    visit.goto("/sv/saate/health")
+    visit.goto("/sv/saate/right-now")
     page.check("#acute_distress-0")
     visit.submit("button[value=continue]")
     crisis = page.locator(".crisis")

@@ -105,4 +105,4 @@ def test_lost_session_resumes_by_code(app: Flask) -> None:
     assert journey.post("/resume", {"code": code, "second_factor": "1234"}).status_code == 302
     journey.step("health", VALID_STEPS["health"])
     db.session.expire_all()
-    assert db.session.scalars(select(Draft)).one().answers["acute_distress"] == "no"
+    assert db.session.scalars(select(Draft)).one().answers["doctor_assessed"] == "dont_know"

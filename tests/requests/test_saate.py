@@ -45,7 +45,7 @@ def test_progress_and_back_link(client: FlaskClient, app: Flask) -> None:
     journey = Journey(client)
     journey.start()
     html = journey.get("/saate/health").text
-    assert translated(app, "fi", "Step %(number)d of %(total)d", number=3, total=6) in html
+    assert translated(app, "fi", "Step %(number)d of %(total)d", number=4, total=7) in html
     assert 'class="back-link" href="/fi/saate/situation"' in html
 
 
@@ -176,9 +176,9 @@ def test_follow_up_that_does_not_apply_is_not_kept(client: FlaskClient) -> None:
 def test_crisis_help_shows_at_once_on_the_next_page(client: FlaskClient, app: Flask) -> None:
     journey = Journey(client)
     journey.start()
-    response = journey.step("health", {**VALID_STEPS["health"], "acute_distress": "yes"})
-    assert response.location == "/fi/saate/education-and-work"
-    html = journey.get("/saate/education-and-work").text
+    response = journey.step("right-now", {"acute_distress": "yes"})
+    assert response.location == "/fi/saate/situation"
+    html = journey.get("/saate/situation").text
     assert 'class="crisis"' in html
     assert "112" in main_text(html)
     assert "09 2525 0111" in main_text(html)
@@ -249,8 +249,8 @@ def test_sending_creates_one_case_with_codes_flags_and_consents(client: FlaskCli
 def test_urgent_flag_from_acute_distress(client: FlaskClient) -> None:
     journey = Journey(client)
     journey.fill_all()
-    journey.step("health", {**VALID_STEPS["health"], "acute_distress": "yes",
-                            "work_ability_score": "2"})
+    journey.step("right-now", {"acute_distress": "yes"})
+    journey.step("health", {**VALID_STEPS["health"], "work_ability_score": "2"})
     journey.send()
     case = db.session.scalars(select(Case)).one()
     assert case.urgent
