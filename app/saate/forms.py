@@ -69,7 +69,7 @@ class SaateForm(BaseForm):
         }
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        super().validate(extra_validators)
         answers = self.answers()
         for question in self.step.questions:
             if not question.applies(answers):
@@ -81,7 +81,8 @@ class SaateForm(BaseForm):
                 continue
             if rule.broken(answers) and not field.errors:
                 field.errors = [str(rule.message)]
-        return valid and not self.question_errors()
+        # Judged by what is left: a follow-up that does not apply may have failed a check above.
+        return not self.csrf_failed and not self.question_errors()
 
     def question_errors(self) -> list[tuple[Question, str]]:
         """(question, message) for each invalid question, in page order."""
