@@ -44,21 +44,26 @@ DEMO_CASES: list[tuple[str, str, dict]] = [
     ("contact_request", "fi", {
         "name": "Testi Asiakas", "phone": "040 000 0001", "municipality": "179",
         "best_time": "morning", "contact_language": "fi",
-        "about": "Haluaisin jutella työkyvystäni.", "consent_contact": True}),
+        "about": "Haluaisin jutella työkyvystäni."}),
     ("saate", "sv", {
         "name": "Test Klient", "email": "test.klient@example.test", "municipality": "410",
-        "contact_language": "sv", "situation": "sick_leave", "not_working_for": "3_to_12_months",
+        "best_time": "afternoon", "contact_ways": ["calls", "text_messages"],
+        "contact_language": "sv", "named_worker": "yes",
+        "named_worker_who": "Testi Ohjaaja, socialhandledare, socialservicen i Laukas",
+        "situation": "sick_leave", "not_working_for": "3_to_12_months",
         "occupational_health": "yes", "work_ability_score": 5, "affecting": ["musculoskeletal"],
-        "acute_distress": "no", "hoped_help": ["work_ability_assessment"],
-        "share_with": ["kela"], "share_health_with": ["kela"], "privacy_consent": True}),
+        "kela_pending": ["sickness_allowance"], "acute_distress": "no",
+        "hoped_help": ["work_ability_assessment"],
+        "share_with": ["kela"], "share_health_with": ["kela"]}),
     ("saate", "selko", {
         "name": "Esimerkki Henkilö", "phone": "040 000 0003", "municipality": "931",
-        "contact_language": "fi", "situation": "unemployed", "not_working_for": "over_2_years",
-        "health_check_12m": "no", "work_ability_score": 2, "acute_distress": "yes",
-        "hoped_help": ["talk"], "privacy_consent": True}),
+        "best_time": "any", "contact_ways": ["calls"], "contact_language": "fi",
+        "named_worker": "no", "situation": "unemployed", "not_working_for": "over_2_years",
+        "health_check_12m": "no", "work_ability_score": 2, "kela_pending": ["none"],
+        "acute_distress": "yes", "hoped_help": ["talk"], "share_with": ["none"]}),
     ("contact_request", "fi", {
         "name": "Keksitty Nimi", "phone": "040 000 0004", "municipality": "other",
-        "contact_language": "fi", "consent_contact": True}),
+        "contact_language": "fi"}),
 ]
 
 

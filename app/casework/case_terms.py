@@ -54,7 +54,9 @@ OUTCOMES = (
     # institution; keep the name.
     Choice("kela", _l("Kela (rehabilitation, benefits)")),
     Choice("employment_services", _l("TE services or municipal employment services")),
-    Choice("tym", _l("TYM, multi-sector joint service")),
+    # Translators: triage outcome, a checkbox for staff. TYP is työllistymistä edistävä
+    # monialainen yhteispalvelu; keep the abbreviation. (The stored code stays "tym".)
+    Choice("tym", _l("TYP, multi-sector joint service")),
     # Translators: triage outcome, a checkbox for staff. IPS = Individual Placement and Support, a
     # job coaching model; keep the abbreviation.
     Choice("ips_coaching", _l("Job coaching (IPS)")),

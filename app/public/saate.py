@@ -11,7 +11,7 @@ from app.forms import BaseForm
 from app.i18n import current_language
 from app.intake import drafts
 from app.limits import limited
-from app.saate.answers import form_rows
+from app.saate.answers import check_rows
 from app.saate.schema import SAATE, Question, Step
 from app.security import keeps_answers_on_csrf_failure
 
@@ -82,7 +82,7 @@ def saate_step(slug: str) -> str | Response:
     if not valid or cut:
         return render_step(step, form, draft, cut=cut)
     if request.args.get("from") == "check":
-        return redirect(url_for("public.saate_check"))
+        return redirect(check_url(step, draft.answers))
     following = SAATE.next_step(step.slug)
     if following is None:
         return redirect(url_for("public.saate_check"))
@@ -94,6 +94,13 @@ def render_step(step: Step, form, draft, csrf_expired: bool = False,  # type: ig
     previous = SAATE.previous_step(step.slug)
     answers = draft.answers if draft else {}
     notices = SAATE.notices_after(previous.slug, answers) if previous else []
+    from_check = request.args.get("from") == "check"
+    if from_check:
+        back_url = check_url(step, answers)
+    elif previous:
+        back_url = url_for("public.saate_step", slug=previous.slug)
+    else:
+        back_url = url_for("public.saate_start")
     return render_template(
         "public/step.html",
         form=form,
@@ -101,15 +108,37 @@ def render_step(step: Step, form, draft, csrf_expired: bool = False,  # type: ig
         step=step,
         number=SAATE.step_number(step.slug),
         total=len(SAATE.steps),
-        back_url=(url_for("public.saate_step", slug=previous.slug) if previous
-                  else url_for("public.saate_start")),
+        back_url=back_url,
         notices=notices,
         resume_code=display_resume_code() if draft else None,
         csrf_expired=csrf_expired,
         cut=cut or [],
         has_errors=csrf_expired or bool(form.question_errors()),
-        from_check=request.args.get("from") == "check",
+        from_check=from_check,
+        change_args=change_args(step),
     )
+
+
+def changed_row(step: Step) -> Question | None:
+    """The question whose "change" link on the check page opened this part, if any."""
+    code = request.args.get("row")
+    return next((q for q in step.questions if q.code == code), None)
+
+
+def change_args(step: Step) -> dict[str, str]:
+    """The query that keeps a change from the check page going back there after saving."""
+    if request.args.get("from") != "check":
+        return {}
+    row = changed_row(step)
+    return {"from": "check", **({"row": row.code} if row else {})}
+
+
+def check_url(step: Step, answers: dict) -> str:
+    """The check page, at the row just changed (or the part, if that row is gone)."""
+    row = changed_row(step)
+    if row is not None and answers.get(row.code) not in (None, "", []):
+        return url_for("public.saate_check", _anchor=f"answer-{row.code}")
+    return url_for("public.saate_check", _anchor=f"check-{step.slug}")
 
 
 @bp.get("/<lang:lang>/saate/saved")
@@ -145,7 +174,7 @@ def render_check(draft, problems, form, csrf_expired=False, show_problems=False)
     has_problems = any(problems.values())
     return render_template(
         "public/check.html", form=form, form_def=SAATE,
-        answer_rows=form_rows(SAATE, draft.answers, dynamic_label),
+        answer_rows=check_rows(SAATE, draft.answers, problems, dynamic_label),
         problems=problems, has_problems=has_problems, show_problems=show_problems,
         csrf_expired=csrf_expired, resume_code=display_resume_code(),
         has_errors=csrf_expired or (show_problems and has_problems),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-
 from .schema import Answers, FormDescription, Kind, Question, Step
+
+DynamicLabel = Callable[[str, str], str]
+# (question, what is wrong) per step slug, as app/public/helpers.step_problems gives them.
+Problems = Mapping[str, Sequence[tuple[Question, str]]]
 
 
 @dataclass
@@ -16,19 +18,18 @@ class AnswerRow:
     question: Question
     text: str
     answered: bool
+    problem: str | None = None  # a required answer missing, or one that needs correcting
 
 
 def answer_text(
-    question: Question, value: Any, dynamic_label: Callable[[str, str], str] | None = None
+    question: Question, value: Any, dynamic_label: DynamicLabel | None = None
 ) -> str:
     """An answer in the current language; '' when not answered."""
     if value in (None, "", [], False):
         return ""
-    if question.kind == Kind.CONFIRM:
-        return _("Yes")
     if question.choices_from and dynamic_label:
         return dynamic_label(question.choices_from, str(value))
-    if question.kind == Kind.CHECKBOXES:
+    if question.kind == Kind.CHECKBOXES and isinstance(value, list):
         return "\n".join(str(question.choice_label(code)) for code in value)
     if question.choices:
         return str(question.choice_label(str(value)))
@@ -36,7 +37,7 @@ def answer_text(
 
 
 def step_rows(
-    step: Step, answers: Answers, dynamic_label: Callable[[str, str], str] | None = None
+    step: Step, answers: Answers, dynamic_label: DynamicLabel | None = None
 ) -> list[AnswerRow]:
     """One row per question that applies, in page order."""
     rows = []
@@ -50,6 +51,24 @@ def step_rows(
 
 def form_rows(
     form: FormDescription, answers: Answers,
-    dynamic_label: Callable[[str, str], str] | None = None,
+    dynamic_label: DynamicLabel | None = None,
 ) -> list[tuple[Step, list[AnswerRow]]]:
     return [(step, step_rows(step, answers, dynamic_label)) for step in form.steps]
+
+
+def check_rows(
+    form: FormDescription, answers: Answers, problems: Problems,
+    dynamic_label: DynamicLabel | None = None,
+) -> list[tuple[Step, list[AnswerRow]]]:
+    """The check page: per part, a row for each answered question and each problem, in page
+    order; a question left empty without a problem (an optional one) is not listed."""
+    result = []
+    for step in form.steps:
+        wrong = {question.code: message for question, message in problems.get(step.slug, ())}
+        rows = []
+        for row in step_rows(step, answers, dynamic_label):
+            row.problem = wrong.get(row.question.code)
+            if row.answered or row.problem:
+                rows.append(row)
+        result.append((step, rows))
+    return result

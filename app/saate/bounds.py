@@ -2,9 +2,10 @@
 
 Text is cleaned (app/text.py), trimmed and cut to its question's `max_length`;
 a choice is kept only if it is one of the question's codes; checkbox codes are
-kept once each, in the order of the choices; a tick is True or nothing.
-Anything else (unknown questions, wrong types) is dropped. So a draft can
-never grow past `answers_size_limit`, whatever is posted.
+kept once each, in the order of the choices. Anything else (unknown
+questions, wrong types) is dropped, and so is the answer to a follow-up that
+no longer applies (its lead answered otherwise). So a draft can never grow
+past `answers_size_limit`, whatever is posted.
 """
 
 from __future__ import annotations
@@ -76,14 +77,14 @@ def bound_answer(question: Question, value: Any, dynamic: DynamicCodes) -> tuple
         return bounded_choice(value, choice_codes(question, dynamic)), False
     if question.kind == Kind.CHECKBOXES:
         return bounded_choices(value, choice_codes(question, dynamic)), False
-    if question.kind == Kind.CONFIRM:
-        return value is True, False
     raise ValueError(f"no bounds for {question.kind}")
 
 
 def bound_answers(questions: Iterable[Question], answers: Mapping[str, Any],
                   dynamic: DynamicCodes | None = None) -> Bounded:
-    """The answers to these questions, each within its limits; other keys are dropped."""
+    """The answers to these questions, each within its limits; other keys are dropped, and
+    so are answers to follow-ups whose lead (among these questions) no longer opens them."""
+    questions = list(questions)
     bounded = Bounded({})
     for question in questions:
         if question.code not in answers:
@@ -92,7 +93,22 @@ def bound_answers(questions: Iterable[Question], answers: Mapping[str, Any],
         bounded.answers[question.code] = value
         if cut:
             bounded.cut.append(question)
+    for question in no_longer_applying(questions, bounded.answers):
+        bounded.answers.pop(question.code, None)
+        if question in bounded.cut:
+            bounded.cut.remove(question)
     return bounded
+
+
+def no_longer_applying(questions: list[Question], answers: Mapping[str, Any]) -> list[Question]:
+    """Follow-ups whose lead is among `questions` and whose condition does not hold.
+
+    A lead asked elsewhere (not among `questions`) is not judged here: a step's form
+    knows only its own answers; the whole draft and the case know them all."""
+    codes = {question.code for question in questions}
+    return [question for question in questions
+            if question.show_if and question.show_if.question in codes
+            and not question.applies(answers)]
 
 
 def answer_size_limit(question: Question) -> int:
@@ -101,8 +117,6 @@ def answer_size_limit(question: Question) -> int:
         if question.max_length is None:
             raise ValueError(f"text question {question.code} has no max_length")
         return 2 + JSON_CHARS_PER_CHARACTER * question.max_length
-    if question.kind == Kind.CONFIRM:
-        return len("false")
     codes = ([f"{'x' * DYNAMIC_CODE_LIMIT}"] if question.choices_from
              else [choice.code for choice in question.choices])
     if question.kind == Kind.CHECKBOXES:

@@ -14,7 +14,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField,
     Field,
     RadioField,
     SelectChoice,
@@ -70,7 +69,7 @@ class SaateForm(BaseForm):
         }
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
+        super().validate(extra_validators)
         answers = self.answers()
         for question in self.step.questions:
             if not question.applies(answers):
@@ -78,9 +77,12 @@ class SaateForm(BaseForm):
                 self[question.code].errors = []
         for rule in self.step.rules:
             field = self[rule.question]
+            if not self.step.question(rule.question).applies(answers):
+                continue
             if rule.broken(answers) and not field.errors:
                 field.errors = [str(rule.message)]
-        return valid and not self.question_errors()
+        # Judged by what is left: a follow-up that does not apply may have failed a check above.
+        return not self.csrf_failed and not self.question_errors()
 
     def question_errors(self) -> list[tuple[Question, str]]:
         """(question, message) for each invalid question, in page order."""
@@ -98,8 +100,6 @@ class SaateForm(BaseForm):
 def answer_from_field(question: Question, field: Field) -> Any:
     if question.kind == Kind.CHECKBOXES:
         return [code for code in (field.data or []) if code]
-    if question.kind == Kind.CONFIRM:
-        return bool(field.data)
     value = field.data
     if value is None:
         return ""
@@ -214,8 +214,6 @@ def make_field(question: Question) -> Field:
             return SelectMultipleField(label, choices=_static_choices(question),
                                        validate_choice=False,
                                        validators=[*validators, one_of_choices])
-        case Kind.CONFIRM:
-            return BooleanField(label, validators=validators)
     raise ValueError(f"no field for {question.kind}")
 
 

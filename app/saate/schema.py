@@ -5,6 +5,15 @@ answers are required, which follow-ups depend on which answers, and which
 answers raise flags for the worker or notices for the client. The step forms,
 check-answers, the staff case view and case creation all read this module.
 
+A follow-up (a question with `show_if`, or a question's `note`) is shown right
+under the question it follows, on the same page, only when that answer applies
+(CSS only, static/saate.css); its label starts "If you answered …", so the page
+reads right without CSS too. An answer to a question that no longer applies is
+dropped wherever answers are kept (app/saate/bounds.py).
+
+Optional questions are marked "(optional)" by the page (templates/components/
+fields.html), from `Step.is_optional`: never write the mark into a label.
+
 Stored answers use the codes here, never display text: change a label freely,
 never a code.
 """
@@ -34,7 +43,10 @@ class Kind(enum.StrEnum):
     SELECT = "select"
     CHECKBOXES = "checkboxes"
     SCALE = "scale"
-    CONFIRM = "confirm"  # one checkbox that must be ticked (consent)
+
+
+# The code of a "none of these" choice: chosen alone, and not the same as no answer.
+NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,14 @@ def when(question: str, *codes: str) -> Condition:
 
 
 @dataclass(frozen=True)
+class FollowNote:
+    """Information shown right under a question when an answer makes it apply."""
+
+    shown_if: Condition
+    template: str  # under templates/public/notices/; its text starts "If you answered …"
+
+
+@dataclass(frozen=True)
 class Question:
     code: str
     kind: Kind
@@ -79,6 +99,13 @@ class Question:
     autocomplete: str | None = None
     # Defaults to the page's language: "page_language" is the only one so far.
     default_from: str | None = None
+    note: FollowNote | None = None
+
+    @property
+    def anchor(self) -> str:
+        """The id of the input a link to this question points at (a group's first input)."""
+        grouped = self.kind in (Kind.RADIO, Kind.CHECKBOXES, Kind.SCALE)
+        return f"{self.code}-0" if grouped else self.code
 
     def choice_label(self, code: str) -> LazyString | str:
         for choice in self.choices:
@@ -115,10 +142,24 @@ class Subset:
     message: LazyString
 
     def broken(self, answers: Answers) -> bool:
-        return not set(answers.get(self.question) or []) <= set(answers.get(self.within) or [])
+        chosen = set(answers.get(self.question) or []) - {NONE}
+        return not chosen <= set(answers.get(self.within) or [])
 
 
-Rule = AtLeastOne | Subset
+@dataclass(frozen=True)
+class OnlyAlone:
+    """A rule: the code `alone` (e.g. "none of these") is never chosen with another code."""
+
+    question: str
+    message: LazyString
+    alone: str = NONE
+
+    def broken(self, answers: Answers) -> bool:
+        chosen = answers.get(self.question) or []
+        return self.alone in chosen and len(chosen) > 1
+
+
+Rule = AtLeastOne | Subset | OnlyAlone
 
 
 @dataclass(frozen=True)
@@ -131,6 +172,29 @@ class Step:
 
     def question(self, code: str) -> Question:
         return next(q for q in self.questions if q.code == code)
+
+    def is_optional(self, question: Question) -> bool:
+        """Whether the client may leave it empty: not required, and in no "at least one of"."""
+        return not question.required and not any(
+            isinstance(rule, AtLeastOne) and question.code in rule.questions
+            for rule in self.rules)
+
+    def follow_ups(self, code: str) -> list[Question]:
+        """The questions on this page that follow the answer to `code`."""
+        return [q for q in self.questions if q.show_if and q.show_if.question == code]
+
+    def leads(self) -> list[Question]:
+        """The questions shown in their own right; follow-ups come under their lead."""
+        codes = {q.code for q in self.questions}
+        return [q for q in self.questions if not (q.show_if and q.show_if.question in codes)]
+
+    def opening_codes(self, code: str) -> frozenset[str]:
+        """The choices of question `code` that open its follow-ups and note on this page."""
+        conditions = [q.show_if for q in self.follow_ups(code) if q.show_if]
+        note = self.question(code).note
+        if note is not None:
+            conditions.append(note.shown_if)
+        return frozenset().union(*(c.codes for c in conditions))
 
 
 @dataclass(frozen=True)
@@ -272,8 +336,10 @@ CURRENT_SERVICES = (
     # Translators: checkbox option to the question "Which services do you use now?". Kela is
     # Finland's social insurance institution; keep the name.
     Choice("kela_rehabilitation", _l("Kela rehabilitation")),
-    # Translators: TYM is the multi-sector joint service promoting employment (formerly TYP).
-    Choice("tym", _l("TYM, the multi-sector joint service (formerly TYP)")),
+    # Translators: checkbox option to the question "Which services do you use now?". TYP is
+    # työllistymistä edistävä monialainen yhteispalvelu; keep the abbreviation TYP. (The code
+    # "tym" stays: it is stored in cases.)
+    Choice("tym", _l("TYP, the multi-sector joint service")),
     Choice("organisation", _l("An organisation or association")),
     # Translators: checkbox option to the question "Which services do you use now?"; the client uses
     # none of the services listed.
@@ -343,6 +409,31 @@ HOPED_HELP = (
     Choice("talk", _l("I just want to talk it through")),
 )
 
+CONTACT_WAYS = (
+    # Translators: checkbox option to the question "How may we contact you?".
+    Choice("calls", _l("Phone call")),
+    # Translators: checkbox option to the question "How may we contact you?"; an SMS.
+    Choice("text_messages", _l("Text message")),
+    # Translators: checkbox option to the question "How may we contact you?"; a message left
+    # on the client's voicemail. Also shown to staff.
+    Choice("voicemail", _l("Voicemail message")),
+)
+
+KELA_PENDING = (
+    # Translators: checkbox option to the question "Do you have applications waiting for a
+    # decision at Kela?"; an application for rehabilitation.
+    Choice("rehabilitation", _lp("kela application", "Rehabilitation")),
+    # Translators: checkbox option to the question "Do you have applications waiting for a
+    # decision at Kela?"; Kela's sairauspäiväraha.
+    Choice("sickness_allowance", _lp("kela application", "Sickness allowance")),
+    # Translators: checkbox option to the question "Do you have applications waiting for a
+    # decision at Kela?"; an application for some other benefit.
+    Choice("other", _lp("kela application", "Something else")),
+    # Translators: checkbox option to the question "Do you have applications waiting for a
+    # decision at Kela?"; chosen alone.
+    Choice(NONE, _l("No applications waiting")),
+)
+
 # The network actors consent is asked for, one by one (service.md).
 NETWORK_ACTORS = (
     # Translators: organisation the client may let us share answers with (checkbox); also shown to
@@ -360,15 +451,24 @@ NETWORK_ACTORS = (
 )
 
 
-def scale(low: LazyString, high: LazyString) -> tuple[tuple[Choice, ...], tuple]:
-    return tuple(Choice(str(n), _lazy_number(n)) for n in range(11)), (low, high)
+# Sharing is asked per actor; "none of these" is an answer of its own, not the same as
+# leaving the question empty. The "none" code is never a network actor (app/casework/cases.py
+# makes one consent row per actor).
+SHARE_WITH = (
+    *NETWORK_ACTORS,
+    Choice(NONE, _l("None of these: do not share my answers")),
+)
+SHARE_HEALTH_WITH = (
+    *NETWORK_ACTORS,
+    Choice(NONE, _l("None of these: do not share my health information")),
+)
 
 
 def _lazy_number(number: int) -> LazyString:
     return LazyString(lambda: str(number))
 
 
-SCALE_CHOICES, WORSE_BETTER = scale(_l("0 = very poor"), _l("10 = very good"))
+SCALE_CHOICES = tuple(Choice(str(n), _lazy_number(n)) for n in range(11))
 
 FREE_TEXT_LIMIT = 2000
 SHORT_TEXT_LIMIT = 200
@@ -390,10 +490,12 @@ NAME = Question(
 PHONE = Question(
     # Translators: label of the phone number field in the contact details (client).
     "phone", Kind.PHONE, _l("Phone number"),
-    hint=_l("We will call you from a number that may be hidden."),
+    hint=_l("Give a phone number or an e-mail address, or both. "
+            "We may call you from a hidden number."),
     max_length=30, autocomplete="tel",
 )
 EMAIL = Question("email", Kind.EMAIL, _l("E-mail address"), max_length=254,
+                 hint=_l("If you give no phone number, give an e-mail address."),
                  autocomplete="email")
 CONTACT_RULE = AtLeastOne(
     ("phone", "email"), _l("Give a phone number or an e-mail address, or both")
@@ -425,14 +527,11 @@ CONTACT_REQUEST = FormDescription(
             questions=(
                 NAME, PHONE, EMAIL, MUNICIPALITY, BEST_TIME_Q, CONTACT_LANGUAGE_Q,
                 Question(
-                    "about", Kind.TEXTAREA, _l("What is it about? (optional)"),
+                    # Translators: question (client) on the contact request page: what the
+                    # client wants to talk about.
+                    "about", Kind.TEXTAREA, _l("What is it about?"),
                     hint=_l("A few words are enough. You can also leave this empty."),
                     max_length=FREE_TEXT_LIMIT,
-                ),
-                Question(
-                    "consent_contact", Kind.CONFIRM,
-                    _l("I want the work-ability support team to contact me"),
-                    required=True, required_message=_l("Tick the box so that we may contact you"),
                 ),
             ),
             rules=(CONTACT_RULE,),
@@ -453,21 +552,39 @@ SAATE = FormDescription(
             intro=_l("We need these to contact you. "
                      "Questions without (optional) must be answered."),
             questions=(
-                NAME, PHONE, EMAIL, MUNICIPALITY, BEST_TIME_Q, CONTACT_LANGUAGE_Q,
+                NAME, PHONE, EMAIL, MUNICIPALITY, BEST_TIME_Q,
+                Question("contact_ways", Kind.CHECKBOXES, _l("How may we contact you?"),
+                         hint=_l("Choose all that are fine for you."), choices=CONTACT_WAYS),
+                CONTACT_LANGUAGE_Q,
                 Question("interpreter", Kind.RADIO, _l("Do you need an interpreter?"),
                          choices=YES_NO),
                 Question("interpreter_language", Kind.TEXT,
-                         _l("If you need an interpreter: in which language?"),
+                         _l("If you answered yes: in which language do you need an "
+                            "interpreter?"),
                          max_length=60, show_if=when("interpreter", "yes")),
                 Question("filling_for", Kind.RADIO, _l("Who is filling in this form?"),
                          choices=FILLING_FOR),
                 Question(
-                    "birth_year", Kind.YEAR, _l("Year of birth (optional)"),
-                    # Translators: hint under the question "Year of birth (optional)".
+                    # Translators: label of the question on the client's year of birth.
+                    "birth_year", Kind.YEAR, _l("Year of birth"),
+                    # Translators: hint under the question "Year of birth".
                     hint=_l("For example 1985."),
                     why=_l("We ask this instead of your personal identity code, "
                            "which we never ask. You can also use it to continue this form later."),
                     max_length=YEAR_LIMIT, autocomplete="bday-year",
+                ),
+                Question(
+                    "named_worker", Kind.RADIO,
+                    _l("Do you already have a named worker somewhere, for example in social "
+                       "services or employment services?"),
+                    why=_l("Then we can work together with them, if you want."),
+                    choices=YES_NO,
+                ),
+                Question(
+                    "named_worker_who", Kind.TEXT,
+                    _l("If you answered yes: who is your worker, and where do they work?"),
+                    hint=_l("For example their name, their job title and the service."),
+                    max_length=SHORT_TEXT_LIMIT, show_if=when("named_worker", "yes"),
                 ),
             ),
             rules=(CONTACT_RULE,),
@@ -497,7 +614,8 @@ SAATE = FormDescription(
                 Question("situation", Kind.RADIO, _l("What is your situation now?"),
                          choices=SITUATION),
                 Question("not_working_for", Kind.RADIO,
-                         _l("If you are not working: for how long have you been without work?"),
+                         _l("If you answered that you are not working now: how long have you "
+                            "been without work?"),
                          choices=NOT_WORKING_FOR, show_if=when("situation", *NOT_WORKING)),
                 Question("registered_jobseeker", Kind.RADIO,
                          _l("Are you registered as a jobseeker?"), choices=YES_NO_DONT_KNOW),
@@ -508,13 +626,19 @@ SAATE = FormDescription(
                     why=_l("If you are, occupational health care is usually the first place "
                            "to support your work ability."),
                     choices=YES_NO_DONT_KNOW,
+                    note=FollowNote(when("occupational_health", "yes"),
+                                    "occupational_health.html"),
                 ),
                 Question("current_services", Kind.CHECKBOXES,
                          _l("Which services do you use now?"),
                          hint=_l("Choose all that apply."), choices=CURRENT_SERVICES),
-                Question("main_income", Kind.CHECKBOXES, _l("What is your main income? (optional)"),
+                Question("main_income", Kind.CHECKBOXES, _l("What is your main income?"),
                          hint=_l("Choose all that apply."),
                          why=_l("It helps us advise you on benefits."), choices=MAIN_INCOME),
+            ),
+            rules=(
+                OnlyAlone("current_services",
+                          _l("Choose either “None of these” or the services you use")),
             ),
         ),
         Step(
@@ -526,38 +650,39 @@ SAATE = FormDescription(
             questions=(
                 Question(
                     "work_ability_score", Kind.SCALE,
-                    # Translators: the standard work ability score question (työkykypistemäärä).
-                    _l("Imagine your work ability at its best is worth 10 points. "
-                       "How many points would you give your work ability now?"),
+                    # Translators: the standard work ability score question
+                    # (työkykypistemäärä). Use the standard wording of your language: in
+                    # Finnish "Oletetaan, että työkykysi on parhaimmillaan saanut 10 pistettä.
+                    # Minkä pistemäärän antaisit nykyiselle työkyvyllesi?"
+                    _l("Assume that your work ability at its best has scored 10 points. "
+                       "How many points would you give your current work ability?"),
                     choices=SCALE_CHOICES,
                     scale_ends=(_l("0 = cannot work at all"), _l("10 = at its best")),
                 ),
-                Question("rating_mental", Kind.SCALE, _l("How is your mental wellbeing?"),
-                         choices=SCALE_CHOICES, scale_ends=WORSE_BETTER),
-                Question("rating_social", Kind.SCALE,
-                         _l("How much do you take part in things with other people?"),
-                         choices=SCALE_CHOICES, scale_ends=WORSE_BETTER),
-                Question("rating_physical", Kind.SCALE,
-                         _l("How well does your body manage everyday tasks?"),
-                         choices=SCALE_CHOICES, scale_ends=WORSE_BETTER),
-                Question("rating_skills", Kind.SCALE,
-                         _l("How well do your skills match the work you would like to do?"),
-                         choices=SCALE_CHOICES, scale_ends=WORSE_BETTER),
-                Question("rating_coping", Kind.SCALE, _l("How do you cope with everyday life?"),
-                         choices=SCALE_CHOICES, scale_ends=WORSE_BETTER),
                 Question("affecting", Kind.CHECKBOXES,
                          _l("What affects your work ability?"),
                          hint=_l("Choose all that apply."), choices=AFFECTING,
                          why=_l("It helps us find the right professional for you.")),
-                Question("affecting_other", Kind.TEXT, _l("What else affects it?"),
+                Question("affecting_other", Kind.TEXT,
+                         _l("If you answered something else: what else affects your work "
+                            "ability?"),
                          max_length=SHORT_TEXT_LIMIT, show_if=when("affecting", "other")),
                 Question("health_check_12m", Kind.RADIO,
                          _l("Have you had a health check in the last 12 months?"),
                          choices=YES_NO_DONT_KNOW),
-                Question("on_sick_leave", Kind.RADIO, _l("Are you on sick leave now?"),
-                         choices=YES_NO),
                 Question("doctor_assessed", Kind.RADIO,
                          _l("Has a doctor assessed your work ability?"), choices=YES_NO_DONT_KNOW),
+                Question(
+                    "kela_pending", Kind.CHECKBOXES,
+                    _l("Do you have applications waiting for a decision at Kela?"),
+                    hint=_l("Choose all that apply."),
+                    why=_l("Then your worker can find out about them before calling you."),
+                    choices=KELA_PENDING,
+                ),
+            ),
+            rules=(
+                OnlyAlone("kela_pending",
+                          _l("Choose either “No applications waiting” or your applications")),
             ),
         ),
         Step(
@@ -602,36 +727,36 @@ SAATE = FormDescription(
                 Question(
                     "share_with", Kind.CHECKBOXES,
                     _l("May we contact these and share your answers with them?"),
-                    hint=_l("Choose the ones you agree to. We do not contact the others."),
+                    hint=_l("Choose the ones you agree to, or “None of these”. "
+                            "We do not contact the others."),
                     why=_l("Working together can make getting help faster."),
-                    choices=NETWORK_ACTORS,
+                    choices=SHARE_WITH,
                 ),
                 Question(
                     "share_health_with", Kind.CHECKBOXES,
-                    _l("May we also share your health information with them?"),
+                    _l("If you chose any of these: may we also share your health information "
+                       "with them?"),
                     hint=_l("Health information is asked for separately. "
-                            "Choose only ones you chose above."),
-                    choices=NETWORK_ACTORS,
+                            "Choose only ones you chose above, or “None of these”."),
+                    choices=SHARE_HEALTH_WITH,
+                    show_if=when("share_with", *(actor.code for actor in NETWORK_ACTORS)),
                 ),
                 Question("support_person", Kind.TEXT,
                          _l("Would you like a close person or support person to join? "
-                            "Their name and phone number (optional)"),
+                            "Their name and phone number"),
                          max_length=SHORT_TEXT_LIMIT),
                 Question("anything_else", Kind.TEXTAREA,
-                         _l("Is there anything else we should know? (optional)"),
+                         _l("Is there anything else we should know?"),
                          max_length=FREE_TEXT_LIMIT),
-                Question(
-                    "privacy_consent", Kind.CONFIRM,
-                    _l("I have read the privacy notice and agree that my information "
-                       "is processed as it describes"),
-                    required=True,
-                    required_message=_l("Tick the box to accept the privacy notice"),
-                ),
             ),
             rules=(
                 Subset("share_health_with", "share_with",
                        _l("You can share health information only with those you chose "
                           "in the previous question")),
+                OnlyAlone("share_with",
+                          _l("Choose either “None of these” or the ones you agree to")),
+                OnlyAlone("share_health_with",
+                          _l("Choose either “None of these” or the ones you agree to")),
             ),
         ),
     ),
@@ -651,8 +776,6 @@ SAATE = FormDescription(
     ),
     notices=(
         Notice("crisis", "right-now", when("acute_distress", "yes"), "crisis.html"),
-        Notice("occupational_health", "situation", when("occupational_health", "yes"),
-               "occupational_health.html"),
     ),
 )
 

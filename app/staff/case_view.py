@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -14,9 +16,9 @@ from app.casework.case_terms import CLOSE_REASONS, EVENT_LABELS, KINDS, OUTCOMES
 from app.i18n import languages
 from app.models import Case
 from app.people.teams import municipality_name
-from app.saate.answers import form_rows
+from app.saate.answers import answer_text, form_rows
 from app.saate.forms import select_choices
-from app.saate.schema import describe
+from app.saate.schema import NONE, FormDescription, describe
 
 from . import bp
 from .forms import ACTION_FORMS, CaseActionForm
@@ -65,6 +67,86 @@ def refusal_message(case: Case, refusal: cases.Refusal) -> str:
     return _("That action is not possible for this case.")
 
 
+def contact_preferences(form: FormDescription, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """How the client wants to be reached, (label, text) each: the first thing the worker
+    reads before calling."""
+    asked = {question.code: question for question in form.questions()}
+    rows = []
+    if "contact_ways" in asked:
+        ways = asked["contact_ways"]
+        chosen = answers.get("contact_ways") or []
+        if chosen:
+            # Translators: label (staff) in the contact preferences at the top of a case: the
+            # ways of contact the client allowed, e.g. "Phone call, Text message".
+            rows.append((_("We may contact them by"), ", ".join(
+                str(choice.label) for choice in ways.choices if choice.code in chosen)))
+            refused = [str(choice.label) for choice in ways.choices if choice.code not in chosen]
+            if refused:
+                # Translators: label (staff) in the contact preferences at the top of a case:
+                # the ways of contact the client did not allow, e.g. "Voicemail message".
+                rows.append((_("Not by"), ", ".join(refused)))
+        else:
+            # Translators: label (staff) in the contact preferences at the top of a case; the
+            # text after it says that the client did not answer.
+            rows.append((_("Ways of contact"), _("Not answered")))
+    # Translators: label (staff) in the contact preferences at the top of a case, e.g. "Morning".
+    rows.append((_("Best time to call"),
+                 answer_text(asked["best_time"], answers.get("best_time")) or _("Not answered")))
+    # Translators: label (staff) in the contact preferences at the top of a case: the language
+    # in which the client wants to be contacted, e.g. "Swedish".
+    rows.append((_("Contact language"),
+                 answer_text(asked["contact_language"], answers.get("contact_language"))
+                 or _("Not answered")))
+    if answers.get("interpreter") == "yes":
+        # Translators: label (staff) in the contact preferences at the top of a case; the
+        # language the client needs an interpreter for follows, or "Yes".
+        rows.append((_("Interpreter"), answers.get("interpreter_language") or _("Yes")))
+    return rows
+
+
+def named_worker(answers: dict[str, Any]) -> str | None:
+    """Whether the client already has a named worker elsewhere, and who: None if not asked."""
+    if answers.get("named_worker") == "yes":
+        # Translators: (staff) the client said they already have a named worker elsewhere but
+        # did not say who.
+        return answers.get("named_worker_who") or _("Yes, no details given")
+    if answers.get("named_worker") == "no":
+        return _("No")
+    return None
+
+
+@dataclass
+class ConsentRow:
+    actor: str
+    share: str
+    health: str
+
+
+def consent_rows(case: Case, form: FormDescription) -> list[ConsentRow]:
+    """Per network actor: may the saate be shared, and health information: "Yes", "No" or
+    "Not answered" (a question left empty is not a "no": old cases too)."""
+    if not case.consents:
+        return []
+    by_actor = {consent.actor: consent for consent in case.consents}
+    share_answered = bool(case.answers.get("share_with"))
+    health_answered = bool(case.answers.get("share_health_with"))
+    rows = []
+    for actor in form.question("share_with").choices:
+        consent = by_actor.get(actor.code)
+        if consent is None:
+            continue
+        if not share_answered:
+            share = health = _("Not answered")
+        else:
+            share = _("Yes") if consent.share else _("No")
+            if consent.share and not health_answered:
+                health = _("Not answered")
+            else:
+                health = _("Yes") if consent.share_health else _("No")
+        rows.append(ConsentRow(str(actor.label), share, health))
+    return rows
+
+
 def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
                 conflict: bool = False, template: str = "staff/case.html",
                 refusal: str | None = None) -> str:
@@ -77,6 +159,10 @@ def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
         flags=[flag for flag in form.flags if flag.code in case.flags.get("codes", [])],
         client_language=languages()[case.language].name if case.language in languages()
         else case.language,
+        contact_preferences=contact_preferences(form, case.answers),
+        named_worker=named_worker(case.answers),
+        consent_rows=consent_rows(case, form),
+        no_sharing=case.answers.get("share_with") == [NONE],
         forms=action_forms(case, posted),
         conflict=conflict,
         refusal=refusal,

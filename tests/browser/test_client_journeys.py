@@ -71,7 +71,6 @@ def fill_rest_of_saate(visit: Visit) -> None:
     page.check("#hoped_help-9")
     visit.submit("button[value=continue]")
     page.check("#share_with-0")
-    page.check("#privacy_consent")
     visit.submit("button[value=continue]")
 
 
@@ -86,7 +85,6 @@ def test_contact_request_on_a_phone(page: Page, live_server: LiveServer, lang: s
     page.fill("#name", "Testi Asiakas")
     page.fill("#email", "testi.asiakas@example.test")
     page.select_option("#municipality", "931")
-    page.check("#consent_contact")
     visit.submit()
     assert page.url.endswith(f"/{lang}/contact/sent")
     reference = page.locator(".success-panel .reference").inner_text()

@@ -57,7 +57,7 @@ from app.public.confirmation import FeedbackForm
 from app.public.saate import ActionForm, ResumeForm
 from app.saate.bounds import TEXT_KINDS
 from app.saate.forms import SaateForm, form_class
-from app.saate.schema import CONTACT_REQUEST, FORMS, SAATE, Kind, Question
+from app.saate.schema import CONTACT_REQUEST, FORMS, NONE, SAATE, Kind, Question
 from app.staff.forms import ACTION_FORMS
 from app.text import clean_text
 from tests.support.hostile import (
@@ -138,14 +138,15 @@ VALID_TEXT = {Kind.PHONE: FAKE_PERSON["phone"], Kind.EMAIL: FAKE_PERSON["email"]
 
 
 def valid_values(question: Question) -> list[str]:
-    """A valid answer that also opens every follow-up question."""
+    """A valid answer that also opens every follow-up question ("none of these", where a
+    question offers it, is valid whatever the other answers are)."""
     if question.kind in TEXT_KINDS:
         return [VALID_TEXT.get(question.kind, "Testi")]
-    if question.kind == Kind.CONFIRM:
-        return ["y"]
     if question.choices_from:
         return [FAKE_PERSON["municipality"]]
-    return [follow_up_triggers().get(question.code, question.choices[0].code)]
+    codes = [choice.code for choice in question.choices]
+    fallback = NONE if NONE in codes else codes[0]
+    return [follow_up_triggers().get(question.code, fallback)]
 
 
 def hostile_values(question: Question, payload: Payload) -> list[str]:
@@ -261,7 +262,7 @@ def send_hostile(battery: Battery, path: str, questions: tuple[Question, ...],
             if question.kind in TEXT_KINDS:
                 if not refused(html, question.code):
                     accepted[question.code] = kept_answer(question, payload)
-            elif question.kind != Kind.CONFIRM and question.show_if is None:
+            elif question.show_if is None:
                 # A code the page never offered is refused, with a message at the field
                 # (a follow-up that does not apply is not asked, so not judged either).
                 assert refused(html, question.code), (path, question.code)
@@ -336,12 +337,15 @@ def run_saate(battery: Battery) -> None:
             # unknown code kept, and a client told when their text was cut.
             stored = battery.draft().answers
             for question in group:
-                if question.kind in TEXT_KINDS:
+                if not question.applies(stored):
+                    # A follow-up whose lead did not get an answer that opens it: dropped.
+                    assert question.code not in stored, question.code
+                elif question.kind in TEXT_KINDS:
                     assert stored[question.code] == kept_answer(question, payload), question.code
                     full = kept_text(payload.text, question.kind == Kind.TEXTAREA)
                     if len(full) > question.max_length:  # type: ignore[operator]
                         assert str(escape(battery.cut_note(question))) in html, question.code
-                elif question.kind != Kind.CONFIRM:
+                else:
                     assert stored[question.code] in ("", []), question.code
 
         accepted = send_hostile(battery, path, step.questions, [], draft_keeps)
@@ -501,7 +505,7 @@ def close_if_open(case_id: int) -> None:
 
 def run_staff_actions(battery: Battery) -> None:
     payload = battery.payload
-    answers = {**VALID_CONTACT_REQUEST, "consent_contact": True}
+    answers = dict(VALID_CONTACT_REQUEST)
     case_id = cases.create_case(CONTACT_REQUEST, "fi", answers, "f" * 32).id
     client, user = battery.staff_member()
     case_path = f"/staff/cases/{case_id}"
@@ -645,8 +649,7 @@ def test_the_staff_side_gets_the_413_page_in_the_staff_members_language(app: Fla
     user = make_staff("testi.tyontekija@example.test", ui_locale="sv")
     client = app.test_client()
     sign_in(client, user)
-    case = cases.create_case(CONTACT_REQUEST, "fi", {**VALID_CONTACT_REQUEST,
-                                                     "consent_contact": True}, "e" * 32)
+    case = cases.create_case(CONTACT_REQUEST, "fi", dict(VALID_CONTACT_REQUEST), "e" * 32)
     response = client.post(f"/staff/cases/{case.id}/note", content_type=FORM_BODY, data=body(
         [("csrf_token", "x"), ("version", "1"), ("text", "x" * 70_000)]))
     too_large_page(app, response, "sv", "sv")

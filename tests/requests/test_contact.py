@@ -48,7 +48,6 @@ def test_other_municipality_goes_to_the_default_team(client: FlaskClient) -> Non
     ({"name": ""}, "Tell us what we should call you"),
     ({"phone": "", "email": ""}, "Give a phone number or an e-mail address, or both"),
     ({"municipality": ""}, "Choose your municipality"),
-    ({"consent_contact": ""}, "Tick the box so that we may contact you"),
     ({"about": "x" * 2001}, None),
 ])
 def test_contact_validation_keeps_every_answer(client: FlaskClient, app: Flask, change: dict,

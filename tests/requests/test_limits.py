@@ -47,8 +47,8 @@ def client_at(app: Flask, address: str) -> FlaskClient:
 
 
 def incomplete_contact(journey: Journey) -> int:
-    """A contact request missing its consent: shown again, nothing stored."""
-    return journey.post("/contact", {**CONTACT_REQUEST, "consent_contact": ""}).status_code
+    """A contact request missing its municipality: shown again, nothing stored."""
+    return journey.post("/contact", {**CONTACT_REQUEST, "municipality": ""}).status_code
 
 
 # What is limited ---------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def client_journey(app: Flask) -> list[str]:
 
     swedish = Journey(app.test_client(), "sv")
     response = swedish.post("/contact", {**CONTACT_PERSON, "best_time": "any",
-                                         "about": CONTACT_ABOUT, "consent_contact": "y"})
+                                         "about": CONTACT_ABOUT})
     assert response.location == "/sv/contact/sent"
     contact_status = STATUS_PATH.search(swedish.get("/contact/sent").text)
     assert contact_status, "no status link"

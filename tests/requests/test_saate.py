@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -23,9 +25,11 @@ def saved_answers() -> dict:
     return draft.answers
 
 
-def test_start_page_lists_the_steps(client: FlaskClient) -> None:
+def test_start_page_lists_the_parts(client: FlaskClient) -> None:
     html = Journey(client).get("/saate/").text
-    assert html.count("<li>") >= len(SAATE.steps) + 1
+    parts = re.search(r'<ol class="parts">(.*?)</ol>', html, re.S)
+    assert parts is not None
+    assert parts.group(1).count("<li>") == len(SAATE.steps)
 
 
 @pytest.mark.parametrize("slug", list(VALID_STEPS))
@@ -45,7 +49,7 @@ def test_progress_and_back_link(client: FlaskClient, app: Flask) -> None:
     journey = Journey(client)
     journey.start()
     html = journey.get("/saate/health").text
-    assert translated(app, "fi", "Step %(number)d of %(total)d", number=4, total=7) in html
+    assert translated(app, "fi", "Part %(number)d of %(total)d", number=4, total=7) in html
     assert 'class="back-link" href="/fi/saate/situation"' in html
 
 
@@ -120,8 +124,14 @@ VALIDATION_CASES = [
      "Choose one of the options given"),
     ("education-and-work", {"last_worked_year": "2999"}, "last_worked_year", None),
     ("hopes", {"six_months": "x" * 2001}, "six_months", None),
-    ("consent", {"privacy_consent": ""}, "privacy_consent",
-     "Tick the box to accept the privacy notice"),
+    ("situation", {"current_services": ["none", "social_services"]}, "current_services",
+     "Choose either “None of these” or the services you use"),
+    ("health", {"kela_pending": ["rehabilitation", "none"]}, "kela_pending",
+     "Choose either “No applications waiting” or your applications"),
+    ("consent", {"share_with": ["none", "kela"], "share_health_with": []}, "share_with",
+     "Choose either “None of these” or the ones you agree to"),
+    ("consent", {"share_with": ["kela"], "share_health_with": ["kela", "none"]},
+     "share_health_with", "Choose either “None of these” or the ones you agree to"),
     ("consent", {"share_with": ["kela"], "share_health_with": ["kela", "social_services"]},
      "share_health_with",
      "You can share health information only with those you chose in the previous question"),
@@ -184,19 +194,30 @@ def test_crisis_help_shows_at_once_on_the_next_page(client: FlaskClient, app: Fl
     assert "09 2525 0111" in main_text(html)
 
 
-def test_occupational_health_notice(client: FlaskClient) -> None:
+def test_occupational_health_note_follows_its_question_on_the_same_page(
+        client: FlaskClient) -> None:
     journey = Journey(client)
     journey.start()
+    html = journey.get("/saate/situation").text
+    question = html.index('id="occupational_health-0"')
+    note = html.index('id="occupational-health-note"')
+    assert question < note < html.index('id="current_services-0"')
+    # Only the "yes" answer opens it (CSS :has, static/saate.css).
+    assert 'id="occupational_health-0" name="occupational_health" value="yes" class="opens"' in html
+    assert 'value="no" class="opens"' not in html
     journey.step("situation", {**VALID_STEPS["situation"], "occupational_health": "yes"})
-    assert 'id="occupational-health-title"' in journey.get("/saate/health").text
+    assert 'id="occupational-health-note"' not in journey.get("/saate/health").text
 
 
 def test_check_page_lists_every_answer_with_change_links(client: FlaskClient, app: Flask) -> None:
     journey = Journey(client)
     journey.fill_all()
     html = journey.get("/saate/check").text
-    for step in SAATE.steps:
-        assert f'href="/fi/saate/{step.slug}?from=check"' in html
+    for slug, answers in VALID_STEPS.items():
+        for code in answers:
+            question = SAATE.question(code)
+            assert (f'href="/fi/saate/{slug}?from=check&amp;row={code}#{question.anchor}"'
+                    in html), code
     assert "Testi Asiakas" in html
     assert "Jyväskylä" in html
     assert translated(app, "fi", "Unemployed jobseeker") in html
@@ -208,20 +229,20 @@ def test_change_from_check_returns_to_check(client: FlaskClient) -> None:
     journey.fill_all()
     response = journey.step("hopes", {**VALID_STEPS["hopes"], "six_months": "Opiskelu"},
                             **{"from": "check"})
-    assert response.location == "/fi/saate/check"
+    assert response.location == "/fi/saate/check#check-hopes"
     assert saved_answers()["six_months"] == "Opiskelu"
 
 
 def test_missing_required_answers_block_sending(client: FlaskClient, app: Flask) -> None:
     journey = Journey(client)
     journey.start()
-    journey.step("contact-details", {**VALID_STEPS["contact-details"], "name": ""})
+    journey.step("contact-details", {**VALID_STEPS["contact-details"], "name": "",
+                                     "municipality": ""})
     response = journey.send()
     assert response.status_code == 200
     problems = error_summary(response.text)
     assert any(translated(app, "fi", "Tell us what we should call you") in p for p in problems)
-    assert any(translated(app, "fi", "Tick the box to accept the privacy notice") in p
-               for p in problems)
+    assert any(translated(app, "fi", "Choose your municipality") in p for p in problems)
     assert db.session.scalar(select(func.count(Case.id))) == 0
 
 

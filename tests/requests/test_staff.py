@@ -27,7 +27,6 @@ def new_case(municipality: str = "179", key: str = "1", kind: str = "contact_req
              language: str = "fi") -> Case:
     if kind == "saate":
         answers = {k: v for step in VALID_STEPS.values() for k, v in step.items()}
-        answers["privacy_consent"] = True
         form = SAATE
     else:
         answers, form = dict(CONTACT_ANSWERS), CONTACT_REQUEST

@@ -22,26 +22,26 @@ FAKE_PERSON = {
 }
 
 VALID_STEPS: dict[str, dict] = {
-    "contact-details": {**FAKE_PERSON, "best_time": "morning", "interpreter": "no",
-                        "filling_for": "myself"},
+    "contact-details": {**FAKE_PERSON, "best_time": "morning",
+                        "contact_ways": ["calls", "text_messages"], "interpreter": "no",
+                        "filling_for": "myself", "named_worker": "yes",
+                        "named_worker_who": "Testi Ohjaaja, sosiaaliohjaaja"},
     "right-now": {"acute_distress": "no"},
     "situation": {"situation": "unemployed", "not_working_for": "1_to_2_years",
                   "registered_jobseeker": "yes", "occupational_health": "no",
                   "current_services": ["employment_services", "social_services"],
                   "main_income": ["unemployment_benefit"]},
-    "health": {"work_ability_score": "4", "rating_mental": "5", "affecting": ["mood", "other"],
+    "health": {"work_ability_score": "4", "affecting": ["mood", "other"],
                "affecting_other": "Uniongelmat (keksitty esimerkki)", "health_check_12m": "no",
-               "on_sick_leave": "no", "doctor_assessed": "dont_know"},
+               "doctor_assessed": "dont_know", "kela_pending": ["sickness_allowance"]},
     "education-and-work": {"education": "upper_secondary", "work_history": "Varastotyötä",
                            "last_worked_year": "2022", "strengths": "Täsmällisyys"},
     "hopes": {"hoped_help": ["health_check", "talk"], "six_months": "Työkokeilu",
               "gives_strength": "Koira"},
-    "consent": {"share_with": ["kela", "employment_services"], "share_health_with": ["kela"],
-                "privacy_consent": "y"},
+    "consent": {"share_with": ["kela", "employment_services"], "share_health_with": ["kela"]},
 }
 
-CONTACT_REQUEST = {**FAKE_PERSON, "best_time": "any", "about": "Haluan jutella.",
-                   "consent_contact": "y"}
+CONTACT_REQUEST = {**FAKE_PERSON, "best_time": "any", "about": "Haluan jutella."}
 
 
 class Journey:

@@ -53,7 +53,7 @@ def test_every_question_has_bounds(question: Question) -> None:
     if question.kind in TEXT_KINDS:
         assert question.max_length, f"{question.code} needs a max_length"
     bound_answer(question, None, {})
-    assert set(Kind) == TEXT_KINDS | CHOICE_KINDS | {Kind.CHECKBOXES, Kind.CONFIRM}
+    assert set(Kind) == TEXT_KINDS | CHOICE_KINDS | {Kind.CHECKBOXES}
 
 
 def test_bounding_examples() -> None:
@@ -64,6 +64,7 @@ def test_bounding_examples() -> None:
         "current_services": ["tym", "x" * 50, "tym", "none", "tym", 3, None],
         "main_income": "pension",
         "name": "  Testi\x00 \u202eAsiakas  ",
+        "interpreter": "yes",
         "interpreter_language": "a" * 100,
         "birth_year": 1980,
         "municipality": "179",
@@ -73,10 +74,34 @@ def test_bounding_examples() -> None:
     assert bounded.answers == {
         "situation": "", "registered_jobseeker": "yes",
         "current_services": ["tym", "none"], "main_income": ["pension"],
-        "name": "Testi Asiakas", "interpreter_language": "a" * 60, "birth_year": "",
+        "name": "Testi Asiakas", "interpreter": "yes", "interpreter_language": "a" * 60,
+        "birth_year": "",
         "municipality": "179", "best_time": "",
     }
     assert [question.code for question in bounded.cut] == ["interpreter_language"]
+
+
+@pytest.mark.parametrize(("lead", "follow_up"), [
+    ({"interpreter": "no"}, {"interpreter_language": "arabia"}),
+    ({"interpreter": "forged"}, {"interpreter_language": "a" * 100}),
+    ({}, {"interpreter_language": "arabia"}),
+    ({"situation": "working"}, {"not_working_for": "over_2_years"}),
+    ({"affecting": ["mood"]}, {"affecting_other": "Uni"}),
+    ({"named_worker": "no"}, {"named_worker_who": "Testi Ohjaaja"}),
+    ({"share_with": ["none"]}, {"share_health_with": ["kela"]}),
+])
+def test_an_answer_to_a_follow_up_that_no_longer_applies_is_dropped(lead: dict,
+                                                                   follow_up: dict) -> None:
+    bounded = bound_answers(QUESTIONS, {**lead, **follow_up}, {})
+    assert not set(follow_up) & set(bounded.answers)
+    assert bounded.cut == []  # nothing kept, so nothing said to be cut short
+
+
+def test_a_follow_up_whose_lead_is_asked_elsewhere_is_judged_with_all_answers() -> None:
+    """A step's form knows only its own questions: a lead outside them is not judged."""
+    follow_up = SAATE.question("not_working_for")
+    assert bound_answers([follow_up], {"not_working_for": "over_2_years"}, {}).answers == {
+        "not_working_for": "over_2_years"}
 
 
 # --- Drafts ----------------------------------------------------------------------------
@@ -107,8 +132,6 @@ def test_the_fullest_draft_stays_within_the_known_size(open_draft: drafts.OpenDr
             worst[question.code] = WIDEST * (question.max_length + 500)  # type: ignore[operator]
         elif question.kind == Kind.CHECKBOXES:
             worst[question.code] = codes(question) * 50 + ["x" * 1000] * 50
-        elif question.kind == Kind.CONFIRM:
-            worst[question.code] = True
         else:
             worst[question.code] = max(codes(question), key=len)
     worst.update({f"extra{n}": "x" * 1000 for n in range(50)})
@@ -131,8 +154,6 @@ def hostile_value(question: Question) -> st.SearchStrategy:
     options = st.sampled_from(codes(question))
     if question.kind == Kind.CHECKBOXES:
         return st.one_of(st.lists(st.one_of(options, st.text(max_size=5)), max_size=30), junk)
-    if question.kind == Kind.CONFIRM:
-        return st.one_of(st.booleans(), junk)
     return st.one_of(options, junk)
 
 
@@ -161,10 +182,9 @@ def test_any_answers_are_stored_normalised_and_bounded(open_draft: drafts.OpenDr
             assert value == value.strip()
         elif question.kind == Kind.CHECKBOXES:
             assert len(set(value)) == len(value) and set(value) <= set(codes(question))
-        elif question.kind == Kind.CONFIRM:
-            assert value is (answers[code] is True)
         else:
             assert value in {*codes(question), ""}
+        assert question.applies(stored), code  # a follow-up is kept only where it applies
     assert len(json.dumps(stored)) <= answers_size_limit(QUESTIONS)
 
 
@@ -182,8 +202,6 @@ def in_bounds_value(question: Question) -> st.SearchStrategy:
     if question.kind == Kind.CHECKBOXES:
         return st.sets(st.sampled_from(options)).map(
             lambda chosen: [code for code in options if code in chosen])
-    if question.kind == Kind.CONFIRM:
-        return st.booleans()
     return st.sampled_from(options)
 
 
@@ -192,4 +210,8 @@ def in_bounds_value(question: Question) -> st.SearchStrategy:
                                                    for q in QUESTIONS}))
 def test_answers_within_bounds_come_back_exactly(open_draft: drafts.OpenDraft,
                                                  answers: dict) -> None:
-    assert saved_and_loaded(open_draft, answers) == answers
+    """Exactly, except answers to follow-ups that do not apply (their lead answered
+    otherwise, or not at all): those are dropped."""
+    by_code = {question.code: question for question in QUESTIONS}
+    applying = {code: value for code, value in answers.items() if by_code[code].applies(answers)}
+    assert saved_and_loaded(open_draft, answers) == applying

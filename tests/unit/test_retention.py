@@ -23,7 +23,6 @@ pytestmark = pytest.mark.usefixtures("teams")
 
 def closed_saate(days_ago: int) -> Case:
     answers = {k: v for step in VALID_STEPS.values() for k, v in step.items()}
-    answers["privacy_consent"] = True
     case = cases.create_case(SAATE, "fi", answers, f"{days_ago:032d}")
     worker = make_staff(f"testi{days_ago}@example.test")
     cases.add_note(case, worker, case.version, "Muistiinpano")
