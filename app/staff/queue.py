@@ -1,4 +1,4 @@
-"""The queue: the cases of the user's teams, oldest first."""
+"""The queue: the cases of the user's teams, urgent first, then by promised date and age."""
 
 from __future__ import annotations
 
