@@ -113,7 +113,9 @@ def help_now() -> str | Response | tuple[str, int]:
         # The page is for a yes to the crisis question: without one, ask it.
         return redirect(url_for("public.saate_step", slug=QUESTION_STEP))
     missing = missing_for_call(draft.answers)
-    form = ask_for(CrisisForm(), missing)
+    # Shown again as typed earlier (e.g. a phone number the contact details refused).
+    earlier = {code: str(draft.answers.get(code) or "") for code in missing}
+    form = ask_for(CrisisForm(data=earlier), missing)
     if request.method == "GET":
         return render_help(draft, form, missing)
     if not form.validate():

@@ -53,7 +53,10 @@ def filter_args(filters: QueueFilters) -> dict[str, str]:
         "language": filters.language,
         "municipality": filters.municipality,
     }
-    return {key: value for key, value in args.items() if value}
+    kept = {key: value for key, value in args.items() if value}
+    if filters.status == "":
+        kept["status"] = ""  # every case: an empty status, which is not the default (open)
+    return kept
 
 
 @bp.get("/")
