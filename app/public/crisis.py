@@ -46,6 +46,8 @@ CALL_NEEDS = (NAME, PHONE)
 
 
 def filled(message: Any) -> Any:
+    """A required field, with our own message in the page's language."""
+
     def check(form: BaseForm, field: Any) -> None:
         if not (field.data or "").strip():
             raise ValidationError(str(message))
