@@ -17,6 +17,7 @@ from app import backup, catalogues, demo, migrate
 from app.casework import retention
 from app.extensions import db
 from app.i18n import languages
+from app.models import DEFAULT_OPENING_HOURS
 from app.people import accounts, teams
 from app.text import clean_text
 
@@ -190,23 +191,53 @@ def translate_check() -> None:
               help="Code or name, or CODE:FINNISH:SWEDISH; repeat for several.")
 @click.option("--contact-days", type=int, required=True,
               help="Working days within which the team promises to contact a client.")
+@click.option("--urgent-days", "urgent_contact_days", type=int, default=1, show_default=True,
+              help="The promise for urgent cases (a client in crisis): 1 is the next working day.")
+@click.option("--opening-hours", default=DEFAULT_OPENING_HOURS, show_default=True,
+              help='When the team\'s phone is answered, e.g. "mon-thu 08:00-16:00, '
+                   'fri 08:00-15:00"; closed on days not named and on public holidays.')
 @click.option("--phone", required=True)
-@click.option("--email", default=None, help="Team inbox for new-case notices.")
+@click.option("--email", default=None,
+              help="Team inbox for new-case notices; urgent cases are always notified.")
 @click.option("--default", "is_default", is_flag=True,
               help='Receives cases whose municipality is "other or not sure".')
-@click.option("--notify", is_flag=True, help="E-mail the team inbox about new cases.")
+@click.option("--notify", is_flag=True, help="E-mail the team inbox about every new case.")
 def teams_create(slug: str, name: str, municipalities: tuple[str, ...], contact_days: int,
-                 phone: str, email: str | None, is_default: bool, notify: bool) -> None:
+                 urgent_contact_days: int, opening_hours: str, phone: str, email: str | None,
+                 is_default: bool, notify: bool) -> None:
     """Create a team."""
     try:
         team = teams.create_team(
             slug=slug, name=name, phone=phone, municipalities=list(municipalities),
-            contact_days=contact_days, email=email, is_default=is_default,
+            contact_days=contact_days, urgent_contact_days=urgent_contact_days,
+            opening_hours=opening_hours, email=email, is_default=is_default,
             notify_new_cases=notify,
         )
     except ValueError as error:
         fail(str(error))
     click.echo(f"Team {team.slug} created.")
+
+
+@teams_cli.command("update")
+@click.option("--slug", required=True)
+@click.option("--contact-days", type=int, default=None,
+              help="Working days within which the team promises to contact a client.")
+@click.option("--urgent-days", "urgent_contact_days", type=int, default=None,
+              help="The promise for urgent cases: 1 is the next working day.")
+@click.option("--opening-hours", default=None,
+              help='When the team\'s phone is answered, e.g. "mon-fri 08:00-16:00".')
+@click.option("--phone", default=None)
+def teams_update(slug: str, contact_days: int | None, urgent_contact_days: int | None,
+                 opening_hours: str | None, phone: str | None) -> None:
+    """Change a team's promises, phone or phone hours (what is not given stays)."""
+    try:
+        team = teams.update_team(slug, contact_days=contact_days,
+                                 urgent_contact_days=urgent_contact_days,
+                                 opening_hours=opening_hours, phone=phone)
+    except ValueError as error:
+        fail(str(error))
+    click.echo(f"Team {team.slug}: contact within {team.contact_days} working days, urgent "
+               f"within {team.urgent_contact_days}; phone {team.phone}, {team.opening_hours}.")
 
 
 @staff_cli.command("create")

@@ -59,6 +59,9 @@ LIMITS: dict[str, Rule] = {
     "saate_send": Rule(
         "10 per minute; 30 per hour; 100 per day", "posts",
         "sending makes a case; a person sends once, after fixing what is missing"),
+    "crisis_send": Rule(
+        "10 per minute; 30 per hour; 100 per day", "posts",
+        "sending at once from the crisis page makes an urgent case; a person sends once"),
     "saate_delete": Rule("10 per minute; 30 per hour", "posts", "deleting a draft"),
     "feedback": Rule("5 per minute; 20 per hour", "posts", "one answer per case"),
     "resume": Rule(

@@ -26,6 +26,8 @@ from app.database import Base, utcnow
 # The largest id an Integer column holds on every database (PostgreSQL's integer):
 # ids from outside (paths, query strings, cursors) past it are refused before any query.
 MAX_ID = 2**31 - 1
+# A team's phone hours unless set otherwise (`flask teams create/update --opening-hours`).
+DEFAULT_OPENING_HOURS = "mon-fri 08:00-16:00"
 
 
 class CaseKind(enum.StrEnum):
@@ -66,6 +68,13 @@ class Team(Base):
     phone: Mapped[str] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(254))
     contact_days: Mapped[int] = mapped_column(Integer, default=3)
+    # The shorter promise for urgent cases (the client said they are in a crisis).
+    urgent_contact_days: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # When the team's phone is answered on working days, e.g. "mon-thu 08:00-16:00,
+    # fri 08:00-15:00" (app/people/teams.py reads it); closed on days not named and holidays.
+    opening_hours: Mapped[str] = mapped_column(
+        String(120), default=DEFAULT_OPENING_HOURS, server_default=DEFAULT_OPENING_HOURS
+    )
     # The team that gets cases whose municipality is "other or not sure".
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     notify_new_cases: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -195,8 +204,10 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": version}
 
     __table_args__ = (
-        # The queue walks this per team and status, oldest first (app/casework/queue.py).
-        Index("ix_case_team_status_created", "team_id", "status", "created_at", "id"),
+        # The queue walks this per team, status and urgency, by promised date and then age
+        # (app/casework/queue.py).
+        Index("ix_case_queue", "team_id", "status", "urgent", "promised_contact_date",
+              "created_at", "id"),
         Index("ix_case_handler_status", "handler_id", "status"),
     )
 

@@ -8,9 +8,10 @@ walks an index and does not grow with the table. For contrast it also times a
 deep page fetched with OFFSET, which is what keyset pagination avoids.
 
 Cases are seeded as a real service would hold them: most old cases closed, the
-newest ones open, and a few old ones left open.
+newest ones open, and a few old ones left open; about one in a hundred urgent. The
+queue's order is urgent first, then promised date, then age (app/casework/queue.py).
 
-    .venv/bin/python bench/queue.py [--cases 1000000] [--database PATH]
+    .venv/bin/python bench/staff_queue.py [--cases 1000000] [--database PATH]
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from flask import Flask
 from sqlalchemy import func, insert, select
 
 from app import create_app, demo, migrate
-from app.casework.queue import Cursor, QueueFilters, queue_page, status_counts
+from app.casework.queue import FIRST, Cursor, QueueFilters, queue_page, status_counts
 from app.database import make_engine
 from app.extensions import db
 from app.models import Case, Team
@@ -113,17 +114,22 @@ def measure(app: Flask) -> dict[str, float]:
         everything = QueueFilters(status="")
         total = db.session.scalar(select(func.count()).select_from(Case)) or 0
         near_end = total - PAGE * 2
-        deep = db.session.execute(
-            select(Case.created_at, Case.id).order_by(Case.created_at, Case.id)
-            .offset(near_end).limit(1)
-        ).one()
-        cursor = Cursor(deep.created_at, deep.id)
+        in_order = (FIRST.desc(), Case.promised_contact_date, Case.created_at, Case.id)
+        deep = db.session.scalars(select(Case).order_by(*in_order).offset(near_end).limit(1)).one()
+        cursor = Cursor.after(deep)
+        urgent_open = db.session.scalars(
+            select(Case).where(FIRST == 1).order_by(*in_order).limit(1)).one()
+        across = Cursor.after(urgent_open)  # the next page still has urgent cases, then others
+        only_urgent = QueueFilters(urgent=True)
         return {
             "first page, open cases": timed(lambda: queue_page(lead, QueueFilters(), None, PAGE)),
             "first page, every status": timed(lambda: queue_page(lead, everything, None, PAGE)),
+            "first page, only urgent": timed(lambda: queue_page(lead, only_urgent, None, PAGE)),
+            "page after an urgent case": timed(
+                lambda: queue_page(lead, QueueFilters(), across, PAGE)),
             "page near the end, keyset": timed(lambda: queue_page(lead, everything, cursor, PAGE)),
             "page near the end, OFFSET": timed(lambda: db.session.scalars(
-                select(Case).order_by(Case.created_at, Case.id).offset(near_end).limit(PAGE)
+                select(Case).order_by(*in_order).offset(near_end).limit(PAGE)
             ).all()),
             "counts per status": timed(lambda: status_counts(lead, QueueFilters(), 9_999)),
         }
@@ -140,9 +146,9 @@ def main() -> None:
         large_app = prepared(Path(args.database), args.cases)
         small = measure(small_app)
         large = measure(large_app)
-    print(f"\n{'median of ' + str(REPEATS):<28}{SMALL:>10,} {args.cases:>12,}   ratio")
+    print(f"\n{'median of ' + str(REPEATS):<30}{SMALL:>10,} {args.cases:>12,}   ratio")
     for label, seconds in small.items():
-        print(f"{label:<28}{seconds * 1000:>8.2f}ms {large[label] * 1000:>10.2f}ms"
+        print(f"{label:<30}{seconds * 1000:>8.2f}ms {large[label] * 1000:>10.2f}ms"
               f"   {large[label] / seconds:6.1f}×")
 
 

@@ -21,14 +21,16 @@ from app.casework.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES,
 from app.casework.workdays import add_working_days
 from app.database import utcnow
 from app.extensions import db
-from app.models import Case, CaseConsent, CaseEvent, CaseStatus, StaffRole, StaffUser
-from app.people.teams import team_for_municipality
+from app.models import Case, CaseConsent, CaseEvent, CaseStatus, StaffRole, StaffUser, Team
+from app.people.teams import OTHER_MUNICIPALITY, team_for_municipality
 from app.saate.schema import NETWORK_ACTORS, FormDescription
 from app.tokens import derived_token, random_code, token_hash
 
 REFERENCE_LENGTH = 8
 HELSINKI = ZoneInfo("Europe/Helsinki")
 STATUS_TOKEN_PURPOSE = "status"  # noqa: S105  (a label, not a secret)
+# The flag (app/saate/schema.py) that makes a case urgent: the client said they are in a crisis.
+URGENT = "urgent"
 # What derived_token gives: 43 lower-case hex digits.
 STATUS_TOKEN_SHAPE = re.compile(r"[0-9a-f]{43}")
 
@@ -61,16 +63,19 @@ def create_case(
     if existing is not None:
         return existing
     answers = kept_answers(form, answers)
-    team = team_for_municipality(answers["municipality"])
+    # A saate sent at once from the crisis page may not have a municipality yet.
+    municipality = answers.get("municipality") or OTHER_MUNICIPALITY
+    team = team_for_municipality(municipality)
     flags = form.flags_for(answers)
+    urgent = URGENT in flags
     now = utcnow()
     case = Case(
         kind=form.kind, status=CaseStatus.NEW, language=language,
-        municipality_code=answers["municipality"], team_id=team.id,
-        urgent="urgent" in flags, flags={"codes": flags}, answers=answers,
+        municipality_code=municipality, team_id=team.id,
+        urgent=urgent, flags={"codes": flags}, answers=answers,
         reference=_unused_reference(), submission_key=submission_key,
         status_token_hash=token_hash(derived_token(STATUS_TOKEN_PURPOSE, submission_key)),
-        promised_contact_date=add_working_days(local_today(now), team.contact_days),
+        promised_contact_date=promised_date(team, urgent, local_today(now)),
         created_at=now, updated_at=now,
     )
     if any(question.code == "share_with" for question in form.questions()):
@@ -88,6 +93,13 @@ def create_case(
         return existing
     notify.notify_new_case(case)
     return case
+
+
+def promised_date(team: Team, urgent: bool, sent_on: date) -> date:
+    """The day we promise to contact the client by: the team's urgent promise
+    (by default the next working day) for urgent cases, else its usual one."""
+    days = team.urgent_contact_days if urgent else team.contact_days
+    return add_working_days(sent_on, days)
 
 
 def kept_answers(form: FormDescription, answers: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """New-case notices to a team's inbox: the reference code and a link, nothing else.
 
-No personal data ever goes into an e-mail. Without SMTP settings the notice is
-skipped, and that is logged.
+No personal data ever goes into an e-mail. A team that asked for notices gets one
+for every new case; an urgent case (the client said they are in a crisis) is
+notified to every team that has an inbox, at once, with "urgent" in the subject
+and the promised date in the text. Without SMTP settings the notice is skipped,
+and that is logged.
 """
 
 from __future__ import annotations
@@ -23,19 +26,27 @@ def new_case_message(case: Case) -> EmailMessage:
     link = external_url("staff.case", case_id=case.id)
     message = EmailMessage()
     # Staff-side text, in both national languages: the inbox is shared.
-    message["Subject"] = f"Saate: uusi yhteydenotto / ny kontakt {case.display_reference}"
+    subject = f"uusi yhteydenotto / ny kontakt {case.display_reference}"
+    text = f"Uusi yhteydenotto jonossa / Ny kontakt i kön: {case.display_reference}\n\n{link}\n"
+    if case.urgent:
+        promised = case.promised_contact_date
+        day = f"{promised.day}.{promised.month}.{promised.year}"
+        subject = f"KIIREELLINEN / BRÅDSKANDE: {subject}"
+        # Urgent and the date only: why it is urgent is the client's own information.
+        text = (f"Kiireellinen: luvattu yhteydenotto viimeistään {day}.\n"
+                f"Brådskande: utlovad kontakt senast {day}.\n\n{text}")
+    message["Subject"] = f"Saate: {subject}"
     message["From"] = config["MAIL_FROM"]
     message["To"] = case.team.email or ""
-    message.set_content(
-        f"Uusi yhteydenotto jonossa / Ny kontakt i kön: {case.display_reference}\n\n{link}\n"
-    )
+    message.set_content(text)
     return message
 
 
 def notify_new_case(case: Case) -> str:
-    """Send the team's notice if the team wants one; returns what happened."""
+    """Send the team's notice if the team wants one (urgent: if it has an inbox at all);
+    returns what happened."""
     team = case.team
-    if not team.notify_new_cases or not team.email:
+    if not team.email or not (team.notify_new_cases or case.urgent):
         return "not_wanted"
     config = current_app.config
     if not config.get("SMTP_HOST"):

@@ -1,55 +1,36 @@
-"""Working days in Finland: weekdays that are not public holidays."""
+"""Working days in Finland: weekdays that are not public holidays.
+
+The holidays come from the maintained `holidays` package, whose Finnish calendar
+also has the eves that offices keep closed (Midsummer Eve and Christmas Eve), so
+nothing here is hand-computed. OFFICE_CLOSED_EVES stays empty unless a future
+version of the package drops one of them (tests/unit/test_workdays.py would say so).
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cache
 
+import holidays
 
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (the anonymous algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month, day = divmod(h + l_ - 7 * m + 114, 31)
-    return date(year, month, day + 1)
-
-
-def _saturday_between(year: int, month: int, first_day: int) -> date:
-    start = date(year, month, first_day)
-    return start + timedelta(days=(5 - start.weekday()) % 7)
+# (month, day) of eves the offices keep closed that the package does not list.
+OFFICE_CLOSED_EVES: tuple[tuple[int, int], ...] = ()
 
 
 @cache
 def public_holidays(year: int) -> frozenset[date]:
-    """Finnish public holidays and the eves that offices keep closed."""
-    easter = easter_sunday(year)
-    midsummer_day = _saturday_between(year, 6, 20)
-    all_saints = _saturday_between(year, 10, 31)
-    return frozenset({
-        date(year, 1, 1),
-        date(year, 1, 6),
-        easter - timedelta(days=2),   # Good Friday
-        easter + timedelta(days=1),   # Easter Monday
-        date(year, 5, 1),
-        easter + timedelta(days=39),  # Ascension Day
-        midsummer_day - timedelta(days=1),  # Midsummer Eve
-        midsummer_day,
-        all_saints,
-        date(year, 12, 6),
-        date(year, 12, 24),
-        date(year, 12, 25),
-        date(year, 12, 26),
-    })
+    """Finnish public holidays and the eves that offices keep closed, in one year."""
+    official = holidays.country_holidays("FI", years=year)
+    eves = {date(year, month, day) for month, day in OFFICE_CLOSED_EVES}
+    return frozenset(official) | eves
+
+
+def is_holiday(day: date) -> bool:
+    return day in public_holidays(day.year)
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in public_holidays(day.year)
+    return day.weekday() < 5 and not is_holiday(day)
 
 
 def add_working_days(start: date, days: int) -> date:

@@ -62,6 +62,7 @@ def _remember_language(response: Response) -> Response:
 
 from . import (  # noqa: E402, F401
     contact,
+    crisis,
     routes,
     saate,
     status,

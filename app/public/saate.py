@@ -16,6 +16,7 @@ from app.saate.schema import SAATE, Question, Step
 from app.security import keeps_answers_on_csrf_failure
 
 from . import bp
+from .crisis import help_comes_first, help_url
 from .helpers import (
     SENT_CASE,
     current_draft,
@@ -77,6 +78,8 @@ def saate_step(slug: str) -> str | Response:
     drafts.save(draft, form.answers(), current_language().segment)
     # Text longer than allowed was saved cut short: say so on the page, even on "save".
     cut = form.cut_questions()
+    if valid and help_comes_first(step, draft.answers):
+        return redirect(help_url())  # a yes to the crisis question: help at once
     if request.form.get("action") == "save" and not cut:
         return redirect(url_for("public.saate_saved"))
     if not valid or cut:

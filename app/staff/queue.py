@@ -1,4 +1,4 @@
-"""The queue: the cases of the user's teams, oldest first."""
+"""The queue: the cases of the user's teams, urgent first, then by promised date and age."""
 
 from __future__ import annotations
 
@@ -53,7 +53,10 @@ def filter_args(filters: QueueFilters) -> dict[str, str]:
         "language": filters.language,
         "municipality": filters.municipality,
     }
-    return {key: value for key, value in args.items() if value}
+    kept = {key: value for key, value in args.items() if value}
+    if filters.status == "":
+        kept["status"] = ""  # every case: an empty status, which is not the default (open)
+    return kept
 
 
 @bp.get("/")

@@ -54,6 +54,7 @@ from app.forms import BaseForm
 from app.intake import drafts
 from app.models import Case, Feedback, StaffUser
 from app.public.confirmation import FeedbackForm
+from app.public.crisis import CrisisForm
 from app.public.saate import ActionForm, ResumeForm
 from app.saate.bounds import TEXT_KINDS
 from app.saate.forms import SaateForm, form_class
@@ -407,6 +408,42 @@ def run_contact(battery: Battery) -> None:
     check_case_pages(battery, case, [kept for kept in accepted.values() if kept])
 
 
+# --- The crisis page: send now, with only a first name and a phone number -------------------
+
+
+def run_crisis(battery: Battery) -> None:
+    """A yes to the crisis question with nothing else answered: the crisis page asks for a
+    name and a phone number. Refused: nothing sent, a message at the field. Accepted:
+    exactly the clean text in the case, escaped and isolated on every page."""
+    segment, payload = battery.segment, battery.payload
+    battery.get(f"/{segment}/saate/")
+    assert battery.post(f"/{segment}/saate/", []).status_code == 302
+    battery.get(f"/{segment}/saate/right-now")
+    path = f"/{segment}/saate/help-now"
+    assert battery.post(f"/{segment}/saate/right-now",
+                        [("acute_distress", "yes")]).location == path
+    draft_id = battery.draft().id
+    battery.get(path)
+    response = battery.post(path, class_form_fields(CrisisForm, payload))
+    accepted = kept_by_field(CrisisForm, payload)
+    if response.status_code == 200:
+        assert cases.find_by_submission_key(draft_id) is None
+        valid = {"name": "Testi", "phone": FAKE_PERSON["phone"]}
+        for name in valid:
+            if refused(response.text, name):
+                del accepted[name]
+        battery.get(path)
+        response = battery.post(path, [(name, payload.text if name in accepted else value)
+                                       for name, value in valid.items()])
+    assert response.status_code == 302, response.status_code
+    case = cases.find_by_submission_key(draft_id)
+    assert case is not None and case.urgent
+    for name, kept in accepted.items():
+        assert case.answers.get(name, "") == kept, name
+    check_sent_and_status(battery, f"/{segment}/saate/sent")
+    check_case_pages(battery, case, [kept for kept in accepted.values() if kept])
+
+
 # --- The other forms, from their classes ----------------------------------------------------
 
 
@@ -561,6 +598,7 @@ def run_staff_actions(battery: Battery) -> None:
 
 TARGETS: dict[str, Callable[[Battery], None]] = {
     "saate": run_saate,
+    "crisis": run_crisis,
     "contact": run_contact,
     "feedback": run_feedback,
     "resume": run_resume,
@@ -569,12 +607,13 @@ TARGETS: dict[str, Callable[[Battery], None]] = {
 }
 # Which target reaches each form class (the saate's step forms: their steps in the schema).
 REACHED_BY: dict[type[FlaskForm], str] = {
-    ActionForm: "saate", ResumeForm: "resume", FeedbackForm: "feedback",
+    ActionForm: "saate", ResumeForm: "resume", FeedbackForm: "feedback", CrisisForm: "crisis",
     SignInForm: "sign-in", CodeForm: "sign-in",
     **{form: "staff-actions" for form in ACTION_FORMS.values()},
 }
 POSTED_BY_TARGETS = {
     "public.saate_start", "public.saate_step", "public.saate_check", "public.contact",
+    "public.help_now",
     "public.give_feedback", "public.resume", "auth.sign_in", "auth.sign_in_code",
     "staff.case_action",
 }

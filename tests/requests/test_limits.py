@@ -114,6 +114,7 @@ def test_every_limited_form_stops_a_script(app: Flask) -> None:
         "saate_start": ("/saate/", {}),
         "saate_step": ("/saate/situation", VALID_STEPS["situation"]),
         "saate_send": ("/saate/check", {}),
+        "crisis_send": ("/saate/help-now", {"name": "Testi", "phone": "040 000 1234"}),
         "saate_delete": ("/saate/delete", {}),
         "feedback": ("/feedback/saate", {"rating": "5"}),
         "resume": ("/resume", {"second_factor": "1980"}),

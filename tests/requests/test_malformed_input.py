@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from flask import Flask
@@ -45,13 +46,22 @@ MALFORMED_NUMBERS = [
 ]
 MALFORMED_CURSORS = [
     "not-a-cursor", "²", "x" * 5000, "====",
-    b64(b"2026-11-30T10:00:00|1"),  # a naive time
-    b64(b"2026-11-30T10:00:00+00:00|99999999999999999999"),
-    b64(b"2026-11-30T10:00:00+00:00|-1"),
-    b64(b"2026-11-30T10:00:00+00:00|\xc2\xb2".decode("utf-8").encode()),
-    b64(b"0001-01-01T00:00:00+05:00|1"),  # overflows on the way to UTC
+    b64(b"1|2026-12-01|2026-11-30T10:00:00|1"),  # a naive time
+    b64(b"1|2026-12-01|2026-11-30T10:00:00+00:00|99999999999999999999"),
+    b64(b"1|2026-12-01|2026-11-30T10:00:00+00:00|-1"),
+    b64(b"1|2026-12-01|2026-11-30T10:00:00+00:00|\xc2\xb2".decode("utf-8").encode()),
+    b64(b"0|2026-12-01|0001-01-01T00:00:00+05:00|1"),  # overflows on the way to UTC
     b64(b"\xff\xfe|1"),  # not UTF-8
-    b64(b"yesterday|1"),
+    b64(b"0|2026-12-01|yesterday|1"),
+    b64(b"2026-11-30T10:00:00+00:00|1"),  # the old shape, without urgency or date
+    b64(b"2|2026-12-01|2026-11-30T10:00:00+00:00|1"),  # urgency is 0 or 1
+    b64(b"true|2026-12-01|2026-11-30T10:00:00+00:00|1"),
+    b64(b"1|20261201|2026-11-30T10:00:00+00:00|1"),  # a date fromisoformat takes, not ours
+    b64(b"1|2026-W49-1|2026-11-30T10:00:00+00:00|1"),
+    b64(b"1|2026-13-01|2026-11-30T10:00:00+00:00|1"),
+    b64("1|２０２６-１２-０１|2026-11-30T10:00:00+00:00|1".encode()),  # wide digits
+    b64(b"1|2026-12-01|2026-11-30T10:00:00+00:00|1|1"),  # one part too many
+    b64(b"1||2026-11-30T10:00:00+00:00|1"),
 ]
 MALFORMED_REFERENCES = ["ABCD-EFG", "ABCD-EFGH1", "ÄÄÄÄ-ÄÄÄÄ", "ABCD-EFG0", "²²²²²²²²", "x" * 5000]
 MALFORMED = MALFORMED_NUMBERS + MALFORMED_CURSORS + MALFORMED_REFERENCES
@@ -178,8 +188,9 @@ def test_malformed_sign_in_codes_are_refused_not_500(client: FlaskClient) -> Non
 
 
 def test_cursors_round_trip_and_refuse_what_encode_never_makes() -> None:
-    cursor = Cursor(utcnow(), 41)
-    assert Cursor.decode(cursor.encode()) == cursor
+    for first in (True, False):
+        cursor = Cursor(first, date(2026, 12, 1), utcnow(), 41)
+        assert Cursor.decode(cursor.encode()) == cursor
     assert Cursor.decode("") is None and Cursor.decode(None) is None
     for text in MALFORMED_CURSORS:
         with pytest.raises(InvalidCursor):

@@ -41,6 +41,7 @@ def client_pages(client: FlaskClient, lang: str) -> dict[str, str]:
         visit(f"step {slug}", f"/saate/{slug}")
         if slug == "right-now":
             journey.step(slug, {"acute_distress": "yes"})
+            visit("crisis page", "/saate/help-now")
             visit("crisis help", "/saate/situation")
         journey.step(slug)
     visit("check answers", "/saate/check")

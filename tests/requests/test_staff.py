@@ -24,9 +24,10 @@ pytestmark = pytest.mark.usefixtures("teams")
 
 
 def new_case(municipality: str = "179", key: str = "1", kind: str = "contact_request",
-             language: str = "fi") -> Case:
-    if kind == "saate":
+             language: str = "fi", urgent: bool = False) -> Case:
+    if kind == "saate" or urgent:
         answers = {k: v for step in VALID_STEPS.values() for k, v in step.items()}
+        answers["acute_distress"] = "yes" if urgent else "no"
         form = SAATE
     else:
         answers, form = dict(CONTACT_ANSWERS), CONTACT_REQUEST
@@ -59,15 +60,36 @@ def test_queue_lists_own_teams_cases_oldest_first(signed_in: FlaskClient) -> Non
     assert other_team.id not in ids
 
 
-def test_queue_merges_several_teams_oldest_first(client: FlaskClient) -> None:
+def test_queue_merges_several_teams_by_promised_date_then_age(client: FlaskClient) -> None:
     lead = make_staff("testi.vetaja@example.test", role="lead",
                       teams=("jyvaskyla", "pohjoinen"))
-    made = [new_case("931" if n % 2 else "179", key=str(n)) for n in range(4)]
-    for age, case in enumerate(reversed(made)):
-        case.created_at = utcnow() - timedelta(hours=age)
+    made = [new_case("931" if n % 2 else "179", key=str(n)) for n in range(5)]
+    today = cases.local_today()
+    # Promised dates interleave the teams; the last two share a date, so age decides.
+    for n, case in enumerate(made):
+        case.promised_contact_date = today + timedelta(days=min(n, 3))
+        case.created_at = utcnow() - timedelta(hours=n)
+    db.session.commit()
     cases.claim(made[1], lead, made[1].version)  # in progress: a second status in the merge
     sign_in(client, lead)
-    assert case_ids_in(client.get("/staff/").text) == [case.id for case in made]
+    assert case_ids_in(client.get("/staff/").text) == [case.id for case in made[:3]] + [
+        made[4].id, made[3].id]
+
+
+def test_urgent_cases_come_first_then_by_promised_date(signed_in: FlaskClient,
+                                                       app: Flask) -> None:
+    ordinary, urgent = new_case(key="1"), new_case(key="2", urgent=True)
+    overdue = new_case(key="3")
+    overdue.promised_contact_date -= timedelta(days=10)  # sooner than the urgent promise
+    db.session.commit()
+    assert urgent.urgent and urgent.promised_contact_date < ordinary.promised_contact_date
+    html = signed_in.get("/staff/").text
+    assert case_ids_in(html) == [urgent.id, overdue.id, ordinary.id]
+    start = html.index('<li class="case-row')
+    first_row = html[start:html.index("</li>", start)]
+    assert re.match(r'<li class="case-row[^"]* urgent"', first_row)
+    assert translated(app, "fi", "Urgent") in first_row
+    assert case_ids_in(signed_in.get("/staff/?urgent=1").text) == [urgent.id]
 
 
 def test_status_counts_stop_at_the_cap(signed_in: FlaskClient, app: Flask) -> None:
@@ -112,17 +134,55 @@ def test_overdue_cases_are_marked_in_text(signed_in: FlaskClient, app: Flask) ->
     assert translated(app, "fi", "Overdue") in html
 
 
+def queue_order(case: Case) -> tuple:
+    """The queue's promise: open urgent cases first, then by promised date, then age."""
+    return (not (case.urgent and case.status != "closed"), case.promised_contact_date,
+            case.created_at, case.id)
+
+
+def walk_pages(client: FlaskClient, url: str) -> list[int]:
+    seen: list[int] = []
+    while url:
+        html = client.get(url).text
+        seen += case_ids_in(html)
+        found = re.search(r'href="(/staff/\?[^"]*after=[^"]+)"', html)
+        url = found.group(1).replace("&amp;", "&") if found else ""
+    return seen
+
+
 def test_queue_keyset_pagination(signed_in: FlaskClient, app: Flask) -> None:
     app.config["QUEUE_PAGE_SIZE"] = 3
     made = [new_case(key=str(n)).id for n in range(7)]
-    seen: list[int] = []
-    url = "/staff/"
-    while url:
-        html = signed_in.get(url).text
-        seen += case_ids_in(html)
-        found = re.search(r'href="(/staff/\?after=[^"]+)"', html)
-        url = found.group(1).replace("&amp;", "&") if found else ""
-    assert seen == made
+    assert walk_pages(signed_in, "/staff/") == made
+
+
+def test_queue_order_holds_across_pages(client: FlaskClient, app: Flask) -> None:
+    """Urgent and not, two teams, every status, dates that cross: page by page, in order."""
+    app.config["QUEUE_PAGE_SIZE"] = 3
+    lead = make_staff("testi.vetaja@example.test", role="lead",
+                      teams=("jyvaskyla", "pohjoinen"))
+    today = cases.local_today()
+    made = []
+    for n in range(14):
+        case = new_case("931" if n % 3 else "179", key=str(n), urgent=n % 4 == 1)
+        case.promised_contact_date = today + timedelta(days=(n * 5) % 7 - 2)
+        case.created_at = utcnow() - timedelta(hours=(n * 3) % 5)
+        made.append(case)
+    db.session.commit()
+    for case in made[10:]:
+        cases.claim(case, lead, case.version)
+    cases.close(made[1], lead, made[1].version, "other")  # urgent, but closed
+    sign_in(client, lead)
+    db.session.expire_all()
+    stored = db.session.scalars(select(Case)).all()
+    open_cases = sorted((c for c in stored if c.status != "closed"), key=queue_order)
+    assert walk_pages(client, "/staff/") == [c.id for c in open_cases]
+    assert walk_pages(client, "/staff/?status=") == [c.id for c in sorted(stored, key=queue_order)]
+    urgent_open = [c.id for c in open_cases if c.urgent]
+    assert len(urgent_open) == 3
+    assert walk_pages(client, "/staff/?urgent=1") == urgent_open
+    in_progress = [c.id for c in open_cases if c.status == "in_progress"]
+    assert walk_pages(client, "/staff/?status=in_progress") == in_progress
 
 
 def count_statements(app: Flask, client: FlaskClient, url: str) -> int:

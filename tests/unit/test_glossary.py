@@ -127,9 +127,6 @@ def test_every_glossary_concept_appears_in_the_english_text() -> None:
 
 # The flags are hints for the worker: they live in the schema but only staff read them.
 STAFF_ONLY = {str(flag.label._args[-1]) for flag in SAATE.flags}  # type: ignore[attr-defined]
-# Terms whose plain-Finnish text belongs to the crisis part (issue 10, point 1), which is
-# being rewritten at the same time: checked separately below until it lands.
-PENDING = {r"\burgent", r"\bcrisis\b"}
 
 
 def client_plain_finnish() -> list[tuple[str, str]]:
@@ -154,14 +151,6 @@ def plain_term_problems(terms: list[Term]) -> list[tuple[str, str, str]]:
 
 
 def test_plain_finnish_uses_the_glossary_plain_terms() -> None:
-    terms = [t for t in GLOSSARY if t.selko and t.english not in PENDING]
+    terms = [t for t in GLOSSARY if t.selko]
     assert len(terms) >= 4
     assert plain_term_problems(terms) == []
-
-
-@pytest.mark.xfail(strict=True, reason="the crisis part's plain-Finnish text still says "
-                   "'kriisi' and 'kiireellinen' (issue 10, point 1, another helper's work); "
-                   "this turns into a failure once it says 'tosi vaikeaa' and 'apua pian': "
-                   "then move these terms out of PENDING")
-def test_plain_finnish_uses_the_plain_terms_for_urgent_and_crisis() -> None:
-    assert plain_term_problems([t for t in GLOSSARY if t.english in PENDING]) == []
