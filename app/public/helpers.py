@@ -27,11 +27,12 @@ LANGUAGE_ACTION = "language:"
 @dataclass(frozen=True)
 class SwitchInForm:
     """On a page with typed answers, the language switch is a set of submit buttons of
-    the page's form (name="action" value="language:sv"), so switching keeps the text."""
+    the page's form (name="action" value="language:sv"), so switching keeps the text.
+
+    The view must treat a post without an action as its own first button (continue,
+    send): Enter in a field presses a hidden button without one (language_switch.html)."""
 
     form_id: str
-    # What Enter in a field presses: the page's own first button (its action, if named).
-    default_action: str | None = None
 
 
 def language_switch_target(action: str) -> Language | None:

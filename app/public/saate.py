@@ -134,7 +134,7 @@ def render_step(step: Step, form, draft, csrf_expired: bool = False,  # type: ig
         cut=cut or [],
         has_errors=csrf_expired or bool(form.question_errors()),
         from_check=request.args.get("from") == "check",
-        language_form=SwitchInForm(STEP_FORM_ID, default_action="continue"),
+        language_form=SwitchInForm(STEP_FORM_ID),
     )
 
 

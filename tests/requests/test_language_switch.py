@@ -104,14 +104,15 @@ def test_an_unknown_language_reopens_the_part_in_its_own(app: Flask) -> None:
 
 
 def test_enter_in_a_field_still_continues(app: Flask) -> None:
-    """Enter presses the form's first submit button in the page: the hidden copy of
-    "Save and continue" that comes before the switch's buttons."""
+    """Enter presses the form's first submit button in the page: a hidden one before the
+    switch's buttons, which sends no action; a part takes that as "Save and continue"."""
     journey = Journey(app.test_client())
     journey.start()
-    html = journey.get("/saate/situation").text
+    html = journey.get("/saate/contact-details").text
     buttons = re.findall(r'<button[^>]*form="step-form"[^>]*>', html)
-    assert buttons[0].count("hidden") == 1 and 'value="continue"' in buttons[0]
+    assert "hidden" in buttons[0] and "value=" not in buttons[0]
     assert 'value="language:' in buttons[1]
+    assert journey.step("contact-details").location == "/fi/saate/right-now"  # no action
 
 
 @pytest.mark.parametrize(("lang", "other"), SWITCHES)
