@@ -84,7 +84,7 @@ def saate_step(slug: str) -> str | Response:
         return redirect(url_for("public.saate_sent"))
     # Text longer than allowed was saved cut short: say so on the page, even on "save".
     cut = form.cut_questions()
-    continued = action not in {"save"} and switch_to is None and valid and not cut
+    continued = action != "save" and switch_to is None and valid and not cut
     drafts.save(draft, form.answers(), (switch_to or current_language()).segment,
                 done_step=step.slug if continued else None)
     if switch_to is not None and not cut:
