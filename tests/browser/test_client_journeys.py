@@ -80,7 +80,7 @@ def test_contact_request_on_a_phone(page: Page, live_server: LiveServer, lang: s
     visit = Visit(page, live_server)
     visit.goto(f"/{lang}/")
     with page.expect_navigation():
-        page.locator("main a.button").first.click()
+        page.locator(f"main a.button[href='/{lang}/contact']").click()
     visit.arrived()
     assert page.url.endswith(f"/{lang}/contact")
     page.fill("#name", "Testi Asiakas")
