@@ -3,7 +3,8 @@
 #   make test  install what the tests need (Python from the lock; Chromium, PostgreSQL, Redis,
 #              nginx, gettext, axe-core), lint, check the catalogues and run every test
 # Also: make lock (upgrade the locked dependency set), make audit (known vulnerabilities),
-#       make translations / translate-status / translate-check (for translators).
+#       make translations / translate-status / translate-check (for translators),
+#       make screenshots (the client's pages at 360 px into docs/screenshots/, listed in README).
 
 PYTHON ?= python3
 VENV := .venv
@@ -18,7 +19,7 @@ DEV_FLASK := SAATE_ENV=development $(BIN)/flask --app wsgi
 SYSTEM_PACKAGES_FOR_TESTS := chromium postgresql redis-server nginx openssl gettext npm
 
 .PHONY: run test install install-test system-packages catalogues lint translate-check \
-        translate-status translations lock audit clean
+        translate-status translations lock audit clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,11 +39,14 @@ install-test: $(VENV)/.installed-test
 catalogues: install
 	$(DEV_FLASK) translate compile
 
+# Links the app makes (status links, the printed demo sign-in) name the port served.
+RUN_BASE_URL = $(or $(SAATE_BASE_URL),http://127.0.0.1:$(PORT))
+
 run: catalogues
 	$(DEV_FLASK) db upgrade
-	$(DEV_FLASK) demo seed
+	SAATE_BASE_URL=$(RUN_BASE_URL) $(DEV_FLASK) demo seed
 	@echo "Saate is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
-	$(DEV_FLASK) run --host 127.0.0.1 --port $(PORT)
+	SAATE_BASE_URL=$(RUN_BASE_URL) $(DEV_FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Debian packages the tests drive for real; installed with apt-get when run as root.
 system-packages:
@@ -83,6 +87,10 @@ translate-check: install system-packages
 
 test: system-packages install-test tests/browser/node_modules/axe-core/axe.min.js lint translate-check
 	SAATE_ENV=testing $(BIN)/python -m pytest
+
+# The client's journey at 360 px in Finnish, one PNG per page, for reviewers (README lists them).
+screenshots: system-packages install-test
+	SAATE_ENV=testing $(BIN)/python -m tests.browser.screenshots
 
 # Upgrade every locked dependency within the ranges in pyproject.toml, in one command.
 lock: install-test

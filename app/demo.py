@@ -1,4 +1,4 @@
-"""Demo data for a laptop: Central Finland teams, staff and a few cases.
+"""Demo data for a laptop: Central Finland teams, staff and a working day's cases.
 
 Built through the same service functions the app and the CLI use. Never run
 in production (the CLI refuses). The people are obviously fictional.
@@ -6,13 +6,15 @@ in production (the CLI refuses). The people are obviously fictional.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pyotp
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Team
+from app.models import Case, StaffUser, Team
 from app.people import accounts, teams
 
 DEMO_PASSWORD = "demo-password-not-secret"  # noqa: S105  (printed on purpose)
@@ -67,12 +69,118 @@ DEMO_CASES: list[tuple[str, str, dict]] = [
 ]
 
 
+WORKER, HANDLAGGARE, LEAD = (person["email"] for person in DEMO_STAFF[:3])
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """One case of a team's day: which DEMO_CASES answers it was sent with (for another
+    municipality and a made-up person), how long ago, and what staff have done since."""
+
+    answers: int
+    municipality: str
+    name: str
+    phone: str
+    # Whole weeks, so that the promised date stays on the weekday it was given for.
+    sent_weeks_ago: int = 0
+    handler: str | None = None  # the demo staff member (e-mail) who claimed it
+    then: tuple[str, ...] = field(default=())  # what the handler did next: see act()
+
+
+# Each team sees urgent, overdue and waiting cases among the others. Answers 2 are a saate
+# whose client said they are in a crisis, so the case is urgent.
+DEMO_DAY = [
+    # Jyväskylä
+    DemoCase(2, "179", "Testi Kiireinen", "040 000 0011"),
+    DemoCase(0, "500", "Esimerkki Myöhässä", "040 000 0012", sent_weeks_ago=2),
+    DemoCase(1, "892", "Keksitty Odottaja", "040 000 0013", sent_weeks_ago=1,
+             handler=WORKER, then=("not_reached", "waiting")),
+    DemoCase(3, "179", "Testi Tavoitettu", "040 000 0014", sent_weeks_ago=1,
+             handler=WORKER, then=("reached", "note")),
+    DemoCase(1, "179", "Malli Ohjattu", "040 000 0015", sent_weeks_ago=3,
+             handler=WORKER, then=("reached", "outcomes", "contact_person", "routed")),
+    DemoCase(0, "500", "Esimerkki Valmis", "040 000 0016", sent_weeks_ago=4,
+             handler=WORKER, then=("reached", "outcomes", "closed")),
+    # Laukaa and Hankasalmi
+    DemoCase(2, "410", "Test Brådskande", "040 000 0021", sent_weeks_ago=1,
+             handler=HANDLAGGARE, then=("not_reached",)),
+    DemoCase(1, "077", "Exempel Försenad", "040 000 0022", sent_weeks_ago=2),
+    DemoCase(0, "275", "Test Väntande", "040 000 0023", sent_weeks_ago=1,
+             handler=HANDLAGGARE, then=("not_reached", "waiting")),
+    DemoCase(3, "410", "Keksitty Uusi", "040 000 0024"),
+    # The north of Central Finland: the lead handles it
+    DemoCase(2, "931", "Testi Kriisi", "040 000 0031"),
+    DemoCase(3, "601", "Esimerkki Vanha", "040 000 0032", sent_weeks_ago=2),
+    DemoCase(1, "992", "Keksitty Soittopyyntö", "040 000 0033", sent_weeks_ago=1,
+             handler=LEAD, then=("not_reached", "waiting", "note")),
+    DemoCase(0, "931", "Malli Käsittelyssä", "040 000 0034", handler=LEAD, then=("reached",)),
+]
+
+NOTE = "Soitettu, sovittu uusi soitto ensi viikolle (demo)."
+
+
+def act(action: str, sent: Case, user: StaffUser) -> None:
+    """One thing a worker does on a demo case, through the case workflow."""
+    from app.casework import cases
+
+    match action:
+        case "not_reached":
+            cases.log_contact_attempt(sent, user, sent.version, "phone", False,
+                                      "Ei vastannut (demo).")
+        case "reached":
+            cases.log_contact_attempt(sent, user, sent.version, "phone", True,
+                                      "Tilannekartoitus puhelimessa (demo).")
+        case "waiting":
+            cases.set_status(sent, user, sent.version, "waiting_for_client")
+        case "note":
+            cases.add_note(sent, user, sent.version, NOTE)
+        case "outcomes":
+            cases.record_outcomes(sent, user, sent.version,
+                                  ["health_check", "work_ability_coordinator"],
+                                  "Terveystarkastus varattu (demo).")
+        case "contact_person":
+            cases.name_contact_person(sent, user, sent.version, staff_id=user.id)
+        case "routed":
+            cases.set_status(sent, user, sent.version, "routed")
+        case "closed":
+            cases.close(sent, user, sent.version, "routed")
+        case _:
+            raise ValueError(f"no demo action {action!r}")
+
+
+def sent_weeks_ago(case: Case, weeks: int) -> None:
+    """Make a just-sent case as if sent some weeks ago (its sending, not what came later)."""
+    if not weeks:
+        return
+    shift = timedelta(weeks=weeks)
+    case.created_at -= shift
+    case.updated_at -= shift
+    case.promised_contact_date -= shift
+    for event in case.events:
+        event.at -= shift
+    db.session.commit()
+
+
 def seed_cases() -> None:
     from app.casework import cases
     from app.saate.schema import describe
 
     for number, (kind, language, answers) in enumerate(DEMO_CASES):
         cases.create_case(describe(kind), language, dict(answers), f"demo{number:028d}")
+    for number, day in enumerate(DEMO_DAY, start=len(DEMO_CASES)):
+        kind, language, answers = DEMO_CASES[day.answers]
+        case = cases.create_case(
+            describe(kind), language,
+            {**answers, "municipality": day.municipality, "name": day.name, "phone": day.phone},
+            f"demo{number:028d}")
+        sent_weeks_ago(case, day.sent_weeks_ago)
+        if day.handler is None:
+            continue
+        handler = accounts.find_by_email(day.handler)
+        assert handler is not None
+        cases.claim(case, handler, case.version)
+        for action in day.then:
+            act(action, case, handler)
 
 
 @dataclass
@@ -96,10 +204,12 @@ def seed() -> DemoLogin:
 
 
 def describe_login(login: DemoLogin) -> str:
+    """The demo sign-in, at the address the service is served on (BASE_URL: `make run`
+    sets it from PORT)."""
     code = pyotp.TOTP(login.totp_secret).now()
     return "\n".join([
         "Demo staff sign-in (development only):",
-        "  address:   http://127.0.0.1:5000/staff/",
+        f"  address:   {current_app.config['BASE_URL'].rstrip('/')}/staff/",
         f"  e-mail:    {login.email}",
         f"  password:  {login.password}",
         f"  2FA key:   {login.totp_secret}  (add to an authenticator app, or run",

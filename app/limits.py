@@ -64,6 +64,10 @@ LIMITS: dict[str, Rule] = {
         "sending at once from the crisis page makes an urgent case; a person sends once"),
     "saate_delete": Rule("10 per minute; 30 per hour", "posts", "deleting a draft"),
     "feedback": Rule("5 per minute; 20 per hour", "posts", "one answer per case"),
+    "status_mail": Rule(
+        "5 per minute; 10 per hour; 20 per day", "posts",
+        "each press sends an e-mail to the client's own address; a person needs one "
+        "(each case also at most status_mail.SENDS_PER_CASE a day, app/intake/status_mail.py)"),
     "resume": Rule(
         "20 per hour", "failures",
         "guessing resume codes; the code itself locks after a few wrong tries "

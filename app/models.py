@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import Base, utcnow
+from app.database import Base, JSONType, utcnow
 
 # The largest id an Integer column holds on every database (PostgreSQL's integer):
 # ids from outside (paths, query strings, cursors) past it are refused before any query.
@@ -284,6 +284,9 @@ class Draft(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
     sent_case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"))
+    # The parts the client pressed "Save and continue" on (step slugs): resuming opens the
+    # first part not among them.
+    done_steps: Mapped[list[str]] = mapped_column(JSONType, default=list, server_default="[]")
 
 
 class ThrottleEvent(Base):

@@ -14,10 +14,10 @@ from sqlalchemy import delete, select
 from app import throttle
 from app.database import utcnow
 from app.extensions import db
-from app.models import Draft
+from app.models import Case, Draft
 from app.people.teams import municipality_codes
 from app.saate.bounds import bound_answers
-from app.saate.schema import SAATE
+from app.saate.schema import SAATE, Step
 from app.tokens import (
     group_code,
     is_code,
@@ -75,19 +75,30 @@ def find(token: str | None) -> Draft | None:
     )
 
 
-def save(draft: Draft, answers: dict[str, Any], language: str) -> None:
+def save(draft: Draft, answers: dict[str, Any], language: str,
+         done_step: str | None = None) -> None:
     """Keep the step's answers, valid or not; every save extends the expiry.
 
     Only the saate's questions are kept, each within its limits (app/saate/bounds.py),
-    so a draft never grows past `answers_size_limit(SAATE.questions())`.
+    so a draft never grows past `answers_size_limit(SAATE.questions())`. `done_step`
+    is a part the client continued from (pressed "Save and continue" on).
     """
     merged = {**draft.answers, **answers}
     draft.answers = bound_answers(SAATE.questions(), merged,
                                   {"municipalities": municipality_codes()}).answers
+    if done_step is not None and done_step not in (draft.done_steps or []):
+        draft.done_steps = [*(draft.done_steps or []), done_step]
     draft.language = language
     draft.updated_at = utcnow()
     draft.expires_at = draft.updated_at + _ttl()
     db.session.commit()
+
+
+def first_unfinished_step(draft: Draft) -> Step | None:
+    """Where resuming opens: the first part the client has not continued from (optional
+    questions left empty still count as done), or None when every part is done."""
+    done = set(draft.done_steps or [])
+    return next((step for step in SAATE.steps if step.slug not in done), None)
 
 
 def discard(draft: Draft) -> None:
@@ -96,9 +107,11 @@ def discard(draft: Draft) -> None:
 
 
 def mark_sent(draft: Draft, case_id: int) -> None:
-    """Forget the answers (they now live in the case); keep the row for resends."""
+    """Forget the answers (they now live in the case); keep the row for resends and
+    for the resume code, which from now on opens the case's status page."""
     draft.sent_case_id = case_id
     draft.answers = {}
+    draft.done_steps = []
     db.session.commit()
 
 
@@ -124,13 +137,26 @@ class ResumeRefused(Exception):
         self.throttled = throttled
 
 
-def resume(code: str, second_factor: str) -> OpenDraft:
+@dataclass
+class SentSaate:
+    """A resume code whose saate has been sent: it opens the case's status page."""
+
+    case: Case
+
+
+def resume(code: str, second_factor: str) -> OpenDraft | SentSaate:
     """Open a draft by its resume code and a second factor; give it a new session token.
+    Once the saate is sent, the code alone finds its case (for the status page).
+
+    The second factor guards the answers of an unsent draft. A sent saate's code
+    needs none: the status page shows no answers and nothing about the person, only
+    what the status link alone opens; the answers the factor was checked against are
+    gone from the draft; and one code to keep is the point.
 
     Failures are counted per code (each try recorded before counting, so
     concurrent tries cannot outrun the limit): past the limit every try at that
-    code is refused for the whole window, right or wrong, so it cannot be
-    guessed. (Failures per client address are counted by the rate limits,
+    code is refused for the whole window, right or wrong, sent or not, so it cannot
+    be guessed. (Failures per client address are counted by the rate limits,
     app/limits.py.)
     """
     code = normalise_code(code)
@@ -144,13 +170,14 @@ def resume(code: str, second_factor: str) -> OpenDraft:
     if not attempt.allowed:
         raise ResumeRefused(throttled=True)
     draft = db.session.scalar(
-        select(Draft).where(
-            Draft.resume_code_hash == keyed_hash(RESUME_SCOPE, code),
-            Draft.expires_at > utcnow(),
-            Draft.sent_case_id.is_(None),
-        )
+        select(Draft).where(Draft.resume_code_hash == keyed_hash(RESUME_SCOPE, code))
     )
-    if draft is None or not second_factor_matches(draft.answers, second_factor):
+    sent = db.session.get(Case, draft.sent_case_id) if draft and draft.sent_case_id else None
+    if sent is not None:
+        throttle.forget(attempt)
+        return SentSaate(sent)
+    if (draft is None or draft.sent_case_id is not None or draft.expires_at <= utcnow()
+            or not second_factor_matches(draft.answers, second_factor)):
         raise ResumeRefused(throttled=False)  # the attempt stays a failure
     throttle.forget(attempt)
     token = new_token()
@@ -160,6 +187,9 @@ def resume(code: str, second_factor: str) -> OpenDraft:
 
 
 def purge_expired() -> int:
-    result = db.session.execute(delete(Draft).where(Draft.expires_at <= utcnow()))
+    """Delete unsent drafts past their expiry. A sent saate's row holds no answers, only
+    the hash of its code: it stays as long as its case, as the status link does."""
+    result = db.session.execute(
+        delete(Draft).where(Draft.expires_at <= utcnow(), Draft.sent_case_id.is_(None)))
     db.session.commit()
     return result.rowcount or 0

@@ -16,9 +16,10 @@ from app.security import keeps_answers_on_csrf_failure
 
 from . import bp
 from .confirmation import confirmation_page
-from .helpers import SENT_CASE, step_form
+from .helpers import SENT_CASE, SwitchInForm, language_switch_target, step_form, use_language
 
 STEP = CONTACT_REQUEST.steps[0]
+CONTACT_FORM_ID = "contact-form"
 SUBMISSION_KEY = re.compile(r"[0-9a-f]{32}")
 
 
@@ -33,10 +34,20 @@ def contact() -> str | Response | tuple[str, int]:
     key = request.form.get("submission_key", "")
     if not SUBMISSION_KEY.fullmatch(key):
         key = uuid.uuid4().hex
+    switch_to = language_switch_target(request.form.get("action", ""))
+    if switch_to is not None:
+        # The page again in the language chosen, with what was typed; nothing is sent
+        # and nothing is judged. (The form is made after the switch: its choices'
+        # labels, e.g. municipalities, are in the page's language.)
+        use_language(switch_to)
     form = step_form(STEP, formdata=request.form)
     valid = form.validate()
     if form.csrf_failed:
         return render_contact(form, key, csrf_expired=True), 400
+    if switch_to is not None:
+        for field in form:
+            field.errors = []
+        return render_contact(form, key)
     if not valid:
         return render_contact(form, key)
     case = cases.create_case(CONTACT_REQUEST, current_language().segment, form.answers(), key)
@@ -47,7 +58,8 @@ def contact() -> str | Response | tuple[str, int]:
 def render_contact(form, key: str, csrf_expired: bool = False) -> str:  # type: ignore[no-untyped-def]
     return render_template("public/contact.html", form=form, step=STEP,
                            submission_key=key, csrf_expired=csrf_expired,
-                           has_errors=csrf_expired or bool(form.question_errors()))
+                           has_errors=csrf_expired or bool(form.question_errors()),
+                           language_form=SwitchInForm(CONTACT_FORM_ID))
 
 
 @bp.get("/<lang:lang>/contact/sent")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from flask import session
+from flask import g, session
 from flask_babel import gettext as _
+from flask_babel import refresh
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
-from app.i18n import current_language
+from app.i18n import Language, current_language, language_by_segment
 from app.intake import drafts
 from app.models import Draft
 from app.people.teams import OTHER_MUNICIPALITY, municipality_choices
@@ -19,6 +21,32 @@ from app.saate.schema import Answers, Question, Step
 DRAFT_TOKEN = "draft_token"  # noqa: S105  (a session key name)
 RESUME_CODE = "resume_code"
 SENT_CASE = "sent_case"
+LANGUAGE_ACTION = "language:"
+
+
+@dataclass(frozen=True)
+class SwitchInForm:
+    """On a page with typed answers, the language switch is a set of submit buttons of
+    the page's form (name="action" value="language:sv"), so switching keeps the text.
+
+    The view must treat a post without an action as its own first button (continue,
+    send): Enter in a field presses a hidden button without one (language_switch.html)."""
+
+    form_id: str
+
+
+def language_switch_target(action: str) -> Language | None:
+    """The language a switch button asked for, or None when it was another button.
+    A language we do not offer reopens the page in its own language."""
+    if not action.startswith(LANGUAGE_ACTION):
+        return None
+    return language_by_segment(action.removeprefix(LANGUAGE_ACTION)) or current_language()
+
+
+def use_language(language: Language) -> None:
+    """Draw the rest of this request in another language (its URLs, words and cookie)."""
+    g.language = language
+    refresh()
 
 
 def choice_sources() -> dict[str, ChoiceSource]:

@@ -6,6 +6,8 @@ from werkzeug.wrappers import Response
 from app.i18n import preferred_language
 
 from . import bp
+from .helpers import current_draft
+from .saate import resume_target
 
 
 @bp.get("/")
@@ -15,7 +17,10 @@ def root() -> Response:
 
 @bp.get("/<lang:lang>/")
 def landing() -> str:
-    return render_template("public/landing.html")
+    draft = current_draft()
+    unsent = draft if draft is not None and not draft.sent_case_id else None
+    return render_template("public/landing.html",
+                           continue_url=resume_target(unsent) if unsent else None)
 
 
 @bp.get("/<lang:lang>/accessibility")

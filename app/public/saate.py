@@ -11,6 +11,7 @@ from app.forms import BaseForm
 from app.i18n import current_language
 from app.intake import drafts
 from app.limits import limited
+from app.models import Draft
 from app.saate.answers import check_rows
 from app.saate.schema import SAATE, Question, Step
 from app.security import keeps_answers_on_csrf_failure
@@ -19,16 +20,19 @@ from . import bp
 from .crisis import help_comes_first, help_url
 from .helpers import (
     SENT_CASE,
+    SwitchInForm,
     current_draft,
     display_resume_code,
     dynamic_label,
     forget_draft,
+    language_switch_target,
     own_draft,
     step_form,
     step_problems,
 )
 
 FIRST_STEP = SAATE.steps[0]
+STEP_FORM_ID = "step-form"
 
 
 class ActionForm(BaseForm):
@@ -45,9 +49,11 @@ class ResumeForm(BaseForm):
 def saate_start() -> str | Response:
     form = ActionForm()
     if form.validate_on_submit():
-        if current_draft() is None:
+        draft = current_draft()
+        if draft is None:
             own_draft(drafts.start(current_language().segment))
-        return redirect(url_for("public.saate_step", slug=FIRST_STEP.slug))
+            return redirect(url_for("public.saate_step", slug=FIRST_STEP.slug))
+        return redirect(resume_target(draft))
     return render_template("public/saate_start.html", form=form, form_def=SAATE,
                            draft=current_draft())
 
@@ -64,6 +70,8 @@ def saate_step(slug: str) -> str | Response:
         form = step_form(step, draft.answers if draft else {})
         return render_step(step, form, draft)
 
+    action = request.form.get("action", "continue")
+    switch_to = language_switch_target(action)
     form = step_form(step, formdata=request.form)
     valid = form.validate()
     if form.csrf_failed:
@@ -75,12 +83,18 @@ def saate_step(slug: str) -> str | Response:
         draft = opened.draft
     elif draft.sent_case_id:
         return redirect(url_for("public.saate_sent"))
-    drafts.save(draft, form.answers(), current_language().segment)
     # Text longer than allowed was saved cut short: say so on the page, even on "save".
     cut = form.cut_questions()
+    continued = action != "save" and switch_to is None and valid and not cut
+    drafts.save(draft, form.answers(), (switch_to or current_language()).segment,
+                done_step=step.slug if continued else None)
+    if switch_to is not None and not cut:
+        # Saved without judging the answers: the same part again, in the language chosen.
+        return redirect(url_for("public.saate_step", slug=step.slug, lang=switch_to.segment,
+                                **change_args(step)), code=303)
     if valid and help_comes_first(step, draft.answers):
         return redirect(help_url())  # a yes to the crisis question: help at once
-    if request.form.get("action") == "save" and not cut:
+    if action == "save" and not cut:
         return redirect(url_for("public.saate_saved"))
     if not valid or cut:
         return render_step(step, form, draft, cut=cut)
@@ -90,6 +104,13 @@ def saate_step(slug: str) -> str | Response:
     if following is None:
         return redirect(url_for("public.saate_check"))
     return redirect(url_for("public.saate_step", slug=following.slug))
+
+
+def resume_target(draft: Draft) -> str:
+    """Where continuing a draft opens: the first part not done, else check answers."""
+    step = drafts.first_unfinished_step(draft)
+    return (url_for("public.saate_step", slug=step.slug) if step is not None
+            else url_for("public.saate_check"))
 
 
 def render_step(step: Step, form, draft, csrf_expired: bool = False,  # type: ignore[no-untyped-def]
@@ -119,6 +140,7 @@ def render_step(step: Step, form, draft, csrf_expired: bool = False,  # type: ig
         has_errors=csrf_expired or bool(form.question_errors()),
         from_check=from_check,
         change_args=change_args(step),
+        language_form=SwitchInForm(STEP_FORM_ID),
     )
 
 
@@ -146,9 +168,11 @@ def check_url(step: Step, answers: dict) -> str:
 
 @bp.get("/<lang:lang>/saate/saved")
 def saate_saved() -> str | Response:
-    if current_draft() is None:
+    draft = current_draft()
+    if draft is None:
         return redirect(url_for("public.saate_start"))
-    return render_template("public/saved.html", resume_code=display_resume_code())
+    return render_template("public/saved.html", resume_code=display_resume_code(),
+                           continue_url=resume_target(draft))
 
 
 @bp.route("/<lang:lang>/saate/check", methods=["GET", "POST"])
@@ -216,12 +240,15 @@ def resume() -> str | Response | tuple[str, int]:
             error, status = "csrf", 400
         else:
             try:
-                opened = drafts.resume(form.code.data or "", form.second_factor.data or "")
+                found = drafts.resume(form.code.data or "", form.second_factor.data or "")
             except drafts.ResumeRefused as refused:
                 error, status = ("throttled", 429) if refused.throttled else ("no_match", 200)
             else:
-                own_draft(opened)
-                return redirect(url_for("public.saate_check"))
+                if isinstance(found, drafts.SentSaate):
+                    return redirect(url_for("public.status",
+                                            token=cases.status_token(found.case)))
+                own_draft(found)
+                return redirect(resume_target(found.draft))
     return render_template("public/resume.html", form=form, error=error,
                            has_errors=error is not None), status
 

@@ -27,6 +27,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email import message_from_string, policy
 
 import pytest
 from flask import Flask
@@ -53,7 +54,7 @@ from app.extensions import db
 from app.forms import BaseForm
 from app.intake import drafts
 from app.models import Case, Feedback, StaffUser
-from app.public.confirmation import FeedbackForm
+from app.public.confirmation import FeedbackForm, StatusMailForm
 from app.public.crisis import CrisisForm
 from app.public.saate import ActionForm, ResumeForm
 from app.saate.bounds import TEXT_KINDS
@@ -75,6 +76,7 @@ from tests.support.hostile import (
 )
 from tests.support.journey import CONTACT_REQUEST as VALID_CONTACT_REQUEST
 from tests.support.journey import FAKE_PERSON
+from tests.support.mail import Inbox, smtp_inbox
 from tests.support.pages import csrf_token
 from tests.support.staff import PASSWORD, make_staff, sign_in
 
@@ -89,9 +91,17 @@ STAFF_EMAIL = "testi.yllapitaja@example.test"
 
 
 @pytest.fixture
-def app_overrides() -> dict:
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    with smtp_inbox() as found:
+        yield found
+
+
+@pytest.fixture
+def app_overrides(inbox: tuple[Inbox, int]) -> dict:
     # The battery sends many posts from one address: rate limits are tested elsewhere.
-    return {"RATELIMIT_ENABLED": False}
+    # A real SMTP server takes the status-link e-mails the battery asks for.
+    return {"RATELIMIT_ENABLED": False, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": inbox[1],
+            "SMTP_STARTTLS": False}
 
 
 # --- Fields, found from the schema and from the form classes ------------------------------
@@ -169,6 +179,7 @@ class Battery:
 
     app: Flask
     payload: Payload
+    inbox: Inbox | None = None
     client: FlaskClient = field(init=False)
     page: str = ""
     staff: tuple[FlaskClient, StaffUser] | None = None
@@ -505,6 +516,38 @@ def run_resume(battery: Battery) -> None:
     assert refused(response.text, "code")  # "no form with that code and answer"
 
 
+def run_status_mail(battery: Battery) -> None:
+    """The sent page's one-button form (e-mail me the status link), sent the payload in
+    made-up fields: the e-mail goes with the link and nothing else, or the page says it did
+    not. (Odd addresses: tests/requests/test_status_mail.py.)"""
+    segment, payload = battery.segment, battery.payload
+    battery.get(f"/{segment}/contact")
+    assert battery.post(f"/{segment}/contact",
+                        list(VALID_CONTACT_REQUEST.items())).status_code == 302
+    sent_path = f"/{segment}/contact/sent"
+    path = f"/{segment}/status-link/contact_request"
+    assert path in page_forms(battery.get(sent_path).text)
+    status_link = re.search(r'<p class="status-link"><a href="([^"]+)"', battery.page)
+    assert status_link and battery.inbox is not None
+    before = len(battery.inbox.messages)
+    fields = [(name, payload.text) for name in ("email", "address", "to", "action")]
+    response = battery.post(path, fields)
+    assert response.status_code in (200, 303), response.status_code
+    mail = battery.inbox.messages[before:]
+    if response.status_code == 303:
+        [raw] = mail
+        message = message_from_string(raw, policy=policy.default)
+        body = message.get_body().get_content()  # type: ignore[union-attr]
+        assert body.splitlines() == [unescape_link(status_link.group(1))], body
+    else:
+        assert not mail
+    battery.get(sent_path)
+
+
+def unescape_link(href: str) -> str:
+    return href.replace("&amp;", "&")
+
+
 def run_sign_in(battery: Battery) -> None:
     payload = battery.payload
     _, user = battery.staff_member()
@@ -602,19 +645,22 @@ TARGETS: dict[str, Callable[[Battery], None]] = {
     "contact": run_contact,
     "feedback": run_feedback,
     "resume": run_resume,
+    "status-mail": run_status_mail,
     "sign-in": run_sign_in,
     "staff-actions": run_staff_actions,
 }
 # Which target reaches each form class (the saate's step forms: their steps in the schema).
 REACHED_BY: dict[type[FlaskForm], str] = {
     ActionForm: "saate", ResumeForm: "resume", FeedbackForm: "feedback", CrisisForm: "crisis",
+    StatusMailForm: "status-mail",
     SignInForm: "sign-in", CodeForm: "sign-in",
     **{form: "staff-actions" for form in ACTION_FORMS.values()},
 }
 POSTED_BY_TARGETS = {
     "public.saate_start", "public.saate_step", "public.saate_check", "public.contact",
     "public.help_now",
-    "public.give_feedback", "public.resume", "auth.sign_in", "auth.sign_in_code",
+    "public.give_feedback", "public.resume", "public.email_status_link", "auth.sign_in",
+    "auth.sign_in_code",
     "staff.case_action",
 }
 # Posts that carry no field of their own, only the CSRF token: (endpoint, its form or None).
@@ -622,9 +668,9 @@ FIELDLESS_POSTS = {"auth.sign_out": None, "public.saate_delete": ActionForm}
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=lambda payload: payload.name)
-def test_bad_input(app: Flask, payload: Payload) -> None:
+def test_bad_input(app: Flask, payload: Payload, inbox: tuple[Inbox, int]) -> None:
     """One payload against every target (one app per payload keeps the battery quick)."""
-    battery = Battery(app, payload)
+    battery = Battery(app, payload, inbox[0])
     for name, run in TARGETS.items():
         battery.new_visitor()
         try:
