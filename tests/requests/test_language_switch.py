@@ -122,7 +122,7 @@ def test_the_contact_page_comes_back_in_the_other_language_with_everything_typed
     html = journey.get("/contact").text
     assert set(switch_buttons(html).values()) == {"contact-form"}
     key = re.search(r'name="submission_key" value="([0-9a-f]{32})"', html).group(1)  # type: ignore[union-attr]
-    typed = {**CONTACT_REQUEST, "email": "ei-osoite", "about": TYPED, "consent_contact": "",
+    typed = {**CONTACT_REQUEST, "email": "ei-osoite", "about": TYPED,
              "submission_key": key, "action": f"language:{other}"}
     response = journey.post("/contact", typed, fresh_page=False)
     assert response.status_code == 200
