@@ -177,6 +177,7 @@ PUBLIC_SOURCES = (
     "templates/errors/",
     "templates/public/",
     "app/casework/access_log.py",
+    "app/casework/status_mail.py",  # the e-mail a client asks for, in their language
     "app/public/",
     "app/saate/",
 )

@@ -67,7 +67,7 @@ LIMITS: dict[str, Rule] = {
     "status_mail": Rule(
         "5 per minute; 10 per hour; 20 per day", "posts",
         "each press sends an e-mail to the client's own address; a person needs one "
-        "(each case also at most status_mail.SENDS_PER_CASE a day, app/intake/status_mail.py)"),
+        "(each case also at most status_mail.SENDS_PER_CASE a day, app/casework/status_mail.py)"),
     "resume": Rule(
         "20 per hour", "failures",
         "guessing resume codes; the code itself locks after a few wrong tries "

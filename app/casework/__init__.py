@@ -1,2 +1,2 @@
-"""Case work: the workflow, the queue, its words, the access log, notices, retention,
-working days."""
+"""Case work: the workflow, the queue, its words, the access log, notices to the team and
+the status link to the client, retention."""

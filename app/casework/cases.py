@@ -18,13 +18,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.casework import access_log, notify
 from app.casework.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES, codes
-from app.casework.workdays import add_working_days
 from app.database import utcnow
 from app.extensions import db
 from app.models import Case, CaseConsent, CaseEvent, CaseStatus, StaffRole, StaffUser, Team
 from app.people.teams import OTHER_MUNICIPALITY, team_for_municipality
 from app.saate.schema import NETWORK_ACTORS, FormDescription
 from app.tokens import derived_token, random_code, token_hash
+from app.workdays import add_working_days
 
 REFERENCE_LENGTH = 8
 HELSINKI = ZoneInfo("Europe/Helsinki")

@@ -7,10 +7,10 @@ from datetime import date, time
 
 from sqlalchemy import select
 
-from app.casework.workdays import is_holiday
 from app.extensions import db
 from app.models import DEFAULT_OPENING_HOURS, Municipality, Team
 from app.people.municipalities import resolve
+from app.workdays import is_holiday
 
 # The code stored for "other municipality or not sure"; such cases go to the default team.
 OTHER_MUNICIPALITY = "other"

@@ -9,11 +9,11 @@ from werkzeug.wrappers import Response
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.casework import cases
+from app.casework import cases, status_mail
 from app.extensions import db
 from app.forms import BaseForm
 from app.i18n import current_language
-from app.intake import feedback, status_mail
+from app.intake import feedback
 from app.limits import limited
 from app.links import external_url
 from app.models import Case

@@ -13,8 +13,8 @@ from flask import Flask
 from markupsafe import escape
 from sqlalchemy import select
 
+from app.casework import status_mail
 from app.extensions import db
-from app.intake import status_mail
 from app.models import Case
 from tests.support.i18n import translated
 from tests.support.journey import CONTACT_REQUEST, FAKE_PERSON, VALID_STEPS, Journey

@@ -6,13 +6,13 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from app.casework.workdays import (
+from app.people.teams import parse_opening_hours
+from app.workdays import (
     OFFICE_CLOSED_EVES,
     add_working_days,
     is_working_day,
     public_holidays,
 )
-from app.people.teams import parse_opening_hours
 
 YEARS = range(2024, 2036)
 
