@@ -394,7 +394,7 @@ def status_counts(user: StaffUser, filters: QueueFilters, cap: int) -> dict[str,
         return {}
     conditions = _narrowing(user, filters)
     branches = []
-    for status in CaseStatus:
+    for status in OPEN_STATUSES if filters.mine else CaseStatus:  # "My clients": open only
         capped = (
             select(Case.id)
             .where(Case.team_id.in_(team_ids), Case.status == status, *conditions)
