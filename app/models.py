@@ -28,6 +28,9 @@ from app.database import Base, JSONType, utcnow
 MAX_ID = 2**31 - 1
 # A team's phone hours unless set otherwise (`flask teams create/update --opening-hours`).
 DEFAULT_OPENING_HOURS = "mon-fri 08:00-16:00"
+# The longest next planned step a worker may write on a case (one line, e.g. "Call after
+# Kela's decision").
+NEXT_STEP_LENGTH = 200
 
 
 class CaseKind(enum.StrEnum):
@@ -190,6 +193,10 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column()
     # When a worker first reached the client: the promise is kept from then on.
     contacted_at: Mapped[datetime | None] = mapped_column()
+    # The worker's next planned step on an open case and its day (app/casework/cases.py
+    # set_next_step); "My clients" sorts by the day (app/casework/queue.py).
+    next_step: Mapped[str | None] = mapped_column(String(NEXT_STEP_LENGTH))
+    next_step_date: Mapped[date | None] = mapped_column(Date)
 
     team: Mapped[Team] = relationship()
     handler: Mapped[StaffUser | None] = relationship(foreign_keys=[handler_id])
@@ -208,7 +215,10 @@ class Case(Base):
         # (app/casework/queue.py).
         Index("ix_case_queue", "team_id", "status", "urgent", "promised_contact_date",
               "created_at", "id"),
-        Index("ix_case_handler_status", "handler_id", "status"),
+        # "My clients" walks this per handler and status, by next step and promised date; its
+        # first two columns serve every "cases of this handler" lookup too.
+        Index("ix_case_mine", "handler_id", "status", "next_step_date",
+              "promised_contact_date", "created_at", "id"),
     )
 
     @property

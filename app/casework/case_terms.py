@@ -113,6 +113,9 @@ EVENT_LABELS = {
     # Translators: event in the case timeline (staff): a team lead opened the closed case again
     # (past participle); the old close reason and the new status are shown below it.
     "reopened": _l("Reopened"),
+    # Translators: event in the case timeline (staff): the worker wrote or changed the next planned
+    # step and its date (past participle); the step and date are shown below it.
+    "next_step_set": _l("Next step set"),
 }
 
 

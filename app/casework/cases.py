@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,16 @@ from app.casework import access_log, notify
 from app.casework.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES, codes
 from app.database import utcnow
 from app.extensions import db
-from app.models import Case, CaseConsent, CaseEvent, CaseStatus, StaffRole, StaffUser, Team
+from app.models import (
+    NEXT_STEP_LENGTH,
+    Case,
+    CaseConsent,
+    CaseEvent,
+    CaseStatus,
+    StaffRole,
+    StaffUser,
+    Team,
+)
 from app.people.teams import OTHER_MUNICIPALITY, team_for_municipality
 from app.saate.schema import NETWORK_ACTORS, FormDescription
 from app.tokens import derived_token, random_code, token_hash
@@ -171,6 +180,10 @@ class NotAllowed(Exception):
 NOTE_LIMIT = 4000
 ATTEMPT_NOTE_LIMIT = 500
 DETAIL_LIMIT = 1000
+NEXT_STEP_LIMIT = NEXT_STEP_LENGTH
+# How far ahead a next step may be planned: a typo such as 2062 is refused, a follow-up
+# half a year later is fine.
+NEXT_STEP_HORIZON = timedelta(days=730)
 LEAD_ROLES = frozenset({StaffRole.LEAD, StaffRole.ADMIN})
 
 
@@ -357,3 +370,29 @@ def close(case: Case, actor: StaffUser, version: int, reason: str, note: str = "
         raise NotAllowed
     _change(case, actor, version, "closed", {"reason": reason, "note": note.strip()[:NOTE_LIMIT]},
             status=CaseStatus.CLOSED, close_reason=reason, closed_at=utcnow())
+
+
+def next_step_days(today: date) -> tuple[date, date]:
+    """The first and last day a next step may be planned for (both included)."""
+    return today, today + NEXT_STEP_HORIZON
+
+
+def set_next_step(case: Case, actor: StaffUser, version: int, text: str,
+                  day: date | None) -> None:
+    """The worker's next planned step on an open case, with its day; both empty clears it.
+
+    A step needs its day and a day its step; the day is from today to NEXT_STEP_HORIZON
+    ahead (Helsinki time).
+    """
+    _expect(case, version)
+    _require_open(case)
+    text = text.strip()[:NEXT_STEP_LIMIT].rstrip()
+    if bool(text) != (day is not None):
+        raise NotAllowed
+    if day is not None:
+        first, last = next_step_days(local_today())
+        if not first <= day <= last:
+            raise NotAllowed
+    _change(case, actor, version, "next_step_set",
+            {"next_step": text, "next_step_date": day.isoformat() if day else ""},
+            next_step=text or None, next_step_date=day)

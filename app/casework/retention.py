@@ -1,10 +1,10 @@
 """Keeping data only as long as needed.
 
 Unsent drafts go when they expire. A closed case keeps its personal data for
-its team's retention period; then the answers, consents, notes and names are
-removed and only what statistics need stays (kind, language, municipality,
-team, dates, status, close reason, triage outcome codes). Access log entries
-stay: they are the record of who processed the data.
+its team's retention period; then the answers, consents, notes, next steps and
+names are removed and only what statistics need stays (kind, language,
+municipality, team, dates, status, close reason, triage outcome codes). Access
+log entries stay: they are the record of who processed the data.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ def anonymise(case: Case) -> None:
     case.outcomes = {"codes": case.outcomes.get("codes", [])}
     case.contact_person_name = None
     case.contact_person_title = None
+    case.next_step = None
+    case.next_step_date = None
     db.session.execute(delete(CaseConsent).where(CaseConsent.case_id == case.id))
     for event in db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)):
         event.data = {key: value for key, value in event.data.items()

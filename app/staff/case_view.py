@@ -210,6 +210,8 @@ def run_action(name: str, case: Case, form: CaseActionForm) -> None:
         "close": lambda: cases.close(case, current_user, version, data["reason"],
                                      data["note"] or ""),
         "reopen": lambda: cases.reopen(case, current_user, version, data["status"]),
+        "next-step": lambda: cases.set_next_step(case, current_user, version,
+                                                 data["next_step"] or "", data["next_step_date"]),
     }
     actions[name]()
 

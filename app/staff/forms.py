@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    Field,
     HiddenField,
     IntegerField,
     RadioField,
@@ -14,12 +19,21 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import DateInput
 
 from app.casework.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES
-from app.casework.cases import ATTEMPT_NOTE_LIMIT, DETAIL_LIMIT, NOTE_LIMIT
+from app.casework.cases import (
+    ATTEMPT_NOTE_LIMIT,
+    DETAIL_LIMIT,
+    NEXT_STEP_LIMIT,
+    NOTE_LIMIT,
+    local_today,
+    next_step_days,
+)
 from app.forms import BaseForm
 from app.saate.forms import select_choices
 from app.saate.schema import Choice
+from app.text import clean_text
 
 
 def choices(terms: tuple[Choice, ...]) -> list[SelectChoice]:
@@ -102,6 +116,85 @@ class ReopenForm(CaseActionForm):
                          choices=[c for c in choices(STATUSES) if c.value != "closed"])
 
 
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# Typed by hand where a browser shows a text box for <input type="date">: 31.12.2026.
+FINNISH_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+
+
+def parse_day(text: str) -> date | None:
+    """A day as <input type="date"> sends it (2026-12-31), or as a Finn types it
+    (31.12.2026); None for anything else (ASCII digits only)."""
+    if found := ISO_DAY.fullmatch(text):
+        year, month, day = found.groups()
+    elif found := FINNISH_DAY.fullmatch(text):
+        day, month, year = found.groups()
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+class DayField(Field):
+    """A day from <input type="date">; empty is None, anything not a day an error."""
+
+    widget = DateInput()
+
+    def _value(self) -> str:
+        if self.data:
+            return self.data.isoformat()
+        # What was typed, back in the field to correct (clean, as every typed text).
+        return clean_text(str(self.raw_data[0]), multiline=False) if self.raw_data else ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if text:
+            self.data = parse_day(text)
+            if self.data is None:
+                # Translators: error message (staff) under a date field when what was sent is
+                # not a date.
+                raise ValueError(_l("Give a date, for example 31.12.2026"))
+
+
+class NextStepForm(CaseActionForm):
+    """The next planned step and its day; both left empty clears it."""
+
+    # Translators: label of a text field (staff): what the worker plans to do next on the case,
+    # e.g. "Call after Kela's decision".
+    next_step = StringField(_l("Next step"), validators=[too_long(NEXT_STEP_LIMIT)])
+    # Translators: label of a date field (staff): the day of the next planned step.
+    next_step_date = DayField(_l("Date of the next step"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        text, day = (self.next_step.data or "").strip(), self.next_step_date.data
+        if self.next_step_date.errors or self.next_step.errors:
+            return False
+        if text and day is None:
+            # Translators: error message (staff) when a next step was written without its date.
+            self.next_step_date.errors.append(_l("Choose the date of the next step"))
+            return False
+        if day is not None and not text:
+            # Translators: error message (staff) when a date for the next step was chosen but
+            # the step itself was left empty.
+            self.next_step.errors.append(_l("Write the next step"))
+            return False
+        if day is not None:
+            first, last = next_step_days(local_today())
+            if day < first:
+                # Translators: error message (staff) under the date of the next step.
+                self.next_step_date.errors.append(_l("The date cannot be in the past"))
+                return False
+            if day > last:
+                # Translators: error message (staff) under the date of the next step: it may be
+                # at most two years from today.
+                self.next_step_date.errors.append(_l("Choose a date within two years"))
+                return False
+        return valid
+
+
 ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     "claim": ClaimForm,
     "assign": AssignForm,
@@ -112,4 +205,5 @@ ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     "contact-person": ContactPersonForm,
     "close": CloseForm,
     "reopen": ReopenForm,
+    "next-step": NextStepForm,
 }

@@ -66,8 +66,8 @@ def first_in_queue(browser: Browser, server: LiveServer) -> tuple[str, bool]:
     page.locator("main button[type=submit]").click()
     page.wait_for_url("**/staff/")
     staff_page_ok(page)
-    first = page.locator(".case-list .case-row").first
-    reference = first.locator(".case-title a").inner_text()
+    first = page.locator(".queue-table .case-row").first
+    reference = first.locator(".case-ref a").inner_text()
     marked = first.locator(".tag-urgent").is_visible() and "urgent" in (
         first.get_attribute("class") or "")
     context.close()

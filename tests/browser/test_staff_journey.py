@@ -65,7 +65,7 @@ def test_worker_handles_a_swedish_saate(browser: Browser, live_server: LiveServe
     staff_page_ok(page)
     page.screenshot(path=str(live_server.screenshots / "queue-1280.png"), full_page=True)
 
-    first = page.locator(".case-list .case-title a").first
+    first = page.locator(".queue-table .case-ref a").first
     assert first.inner_text() == reference
     first.click()
     page.wait_for_url(re.compile(r".*/staff/cases/\d+$"))

@@ -27,6 +27,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email import message_from_string, policy
 
 import pytest
@@ -50,6 +51,7 @@ from wtforms.validators import Length
 
 from app.auth.routes import CodeForm, SignInForm
 from app.casework import cases
+from app.casework.cases import local_today
 from app.extensions import db
 from app.forms import BaseForm
 from app.intake import drafts
@@ -60,7 +62,7 @@ from app.public.saate import ActionForm, ResumeForm
 from app.saate.bounds import TEXT_KINDS
 from app.saate.forms import SaateForm, form_class
 from app.saate.schema import CONTACT_REQUEST, FORMS, NONE, SAATE, Kind, Question
-from app.staff.forms import ACTION_FORMS
+from app.staff.forms import ACTION_FORMS, DayField
 from app.text import clean_text
 from tests.support.hostile import (
     PAYLOADS,
@@ -117,7 +119,7 @@ def field_kind(unbound: UnboundField) -> str:
     cls = unbound.field_class
     for base, kind in ((SelectFieldBase, "choice"), (PasswordField, "secret"),
                        (TextAreaField, "lines"), (StringField, "line"),
-                       (IntegerField, "number"), (BooleanField, "tick")):
+                       (IntegerField, "number"), (BooleanField, "tick"), (DayField, "day")):
         if issubclass(cls, base):
             return kind
     raise AssertionError(f"the battery does not know how to fill a {cls.__name__}")
@@ -146,6 +148,8 @@ def follow_up_triggers() -> dict[str, str]:
 
 VALID_TEXT = {Kind.PHONE: FAKE_PERSON["phone"], Kind.EMAIL: FAKE_PERSON["email"],
               Kind.YEAR: FAKE_PERSON["birth_year"]}
+# A day every day field takes: a week ahead (the next step's day is today to two years on).
+VALID_DAY = local_today() + timedelta(days=7)
 
 
 def valid_values(question: Question) -> list[str]:
@@ -464,7 +468,9 @@ def class_form_fields(form: type[FlaskForm], payload: Payload,
     fields = []
     for name, unbound in class_fields(form).items():
         kind = field_kind(unbound)
-        if valid is not None and kind not in {"line", "lines", "secret"}:
+        if valid is not None and kind == "day":
+            values = [VALID_DAY.isoformat()]  # a day the field takes (the form may offer none)
+        elif valid is not None and kind not in {"line", "lines", "secret"}:
             values = valid[name][:1] * (3 if payload.repeated and kind == "choice" else 1)
         elif kind in {"line", "lines", "secret"} and payload.repeated:
             values = [payload.text, SECOND_VALUE]
@@ -628,7 +634,7 @@ def run_staff_actions(battery: Battery) -> None:
                     assert not isinstance(value, list) or len(set(value)) == len(value), name
                 break
             for field_name, unbound in class_fields(form).items():
-                if hostile and field_kind(unbound) == "choice":
+                if hostile and field_kind(unbound) in {"choice", "day"}:
                     assert refused(response.text, field_name), (name, field_name)
 
     for path in (case_path, f"{case_path}/print"):

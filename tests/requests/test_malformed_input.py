@@ -19,7 +19,7 @@ from wtforms import StringField
 from wtforms.fields.core import UnboundField
 
 from app.casework import cases
-from app.casework.queue import Cursor, InvalidCursor
+from app.casework.queue import Cursor, InvalidCursor, MineCursor
 from app.database import utcnow
 from app.intake import drafts
 from app.models import MAX_ID, StaffUser
@@ -73,7 +73,7 @@ STRICT_ARGUMENTS = {
     "staff.access_log_csv": {"staff", "reference"},
 }
 # Filters that ignore a value they do not know: malformed is never a 500.
-OTHER_ARGUMENTS = ["status", "kind", "assigned", "language", "municipality", "urgent"]
+OTHER_ARGUMENTS = ["status", "kind", "assigned", "language", "municipality", "urgent", "mine"]
 
 
 @pytest.fixture
@@ -195,6 +195,36 @@ def test_cursors_round_trip_and_refuse_what_encode_never_makes() -> None:
     for text in MALFORMED_CURSORS:
         with pytest.raises(InvalidCursor):
             Cursor.decode(text)
+
+
+MALFORMED_MINE_CURSORS = [
+    b64(b"q|2026-12-01|2026-12-01|2026-11-30T10:00:00+00:00|1"),  # not the "My clients" mark
+    b64(b"m|2026-12-01|2026-11-30T10:00:00+00:00|1"),  # one part short
+    b64(b"m|2026-12-32|2026-12-01|2026-11-30T10:00:00+00:00|1"),
+    b64(b"m|tomorrow|2026-12-01|2026-11-30T10:00:00+00:00|1"),
+    b64(b"m||2026-12-01|2026-11-30T10:00:00|1"),  # no time zone
+    b64(b"m||2026-12-01|2026-11-30T10:00:00+00:00|0"),
+    b64(f"m||2026-12-01|2026-11-30T10:00:00+00:00|{MAX_ID + 1}".encode()),
+]
+
+
+def test_my_clients_cursors_round_trip_and_refuse_the_queues() -> None:
+    for step_day in (None, date(2026, 12, 3)):
+        cursor = MineCursor(step_day, date(2026, 12, 1), utcnow(), 41)
+        assert MineCursor.decode(cursor.encode()) == cursor
+        with pytest.raises(InvalidCursor):
+            Cursor.decode(cursor.encode())
+    with pytest.raises(InvalidCursor):
+        MineCursor.decode(Cursor(True, date(2026, 12, 1), utcnow(), 41).encode())
+    for text in [*MALFORMED_CURSORS, *MALFORMED_MINE_CURSORS]:
+        with pytest.raises(InvalidCursor):
+            MineCursor.decode(text)
+
+
+def test_malformed_cursors_on_my_clients_are_400(signed_in: FlaskClient) -> None:
+    for value in [*MALFORMED_NUMBERS, *MALFORMED_CURSORS, *MALFORMED_MINE_CURSORS]:
+        response = signed_in.get("/staff/", query_string={"mine": "1", "after": value})
+        assert response.status_code == 400, value
 
 
 @contextmanager

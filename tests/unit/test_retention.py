@@ -27,6 +27,8 @@ def closed_saate(days_ago: int) -> Case:
     worker = make_staff(f"testi{days_ago}@example.test")
     cases.add_note(case, worker, case.version, "Muistiinpano")
     cases.record_outcomes(case, worker, case.version, ["kela"], "Lisätieto")
+    cases.set_next_step(case, worker, case.version, "Soita Kelan päätöksen jälkeen",
+                        cases.local_today())
     cases.close(case, worker, case.version, "routed")
     case.closed_at = utcnow() - timedelta(days=days_ago)
     db.session.commit()
@@ -42,6 +44,9 @@ def test_old_closed_cases_are_anonymised(app: Flask) -> None:
     assert old.answers == {} and old.outcomes == {"codes": ["kela"]}
     assert old.municipality_code == "179" and old.close_reason == "routed"
     assert all("text" not in event.data and "detail" not in event.data for event in old.events)
+    assert old.next_step is None and old.next_step_date is None
+    assert all("next_step" not in event.data for event in old.events)
+    assert recent.next_step == "Soita Kelan päätöksen jälkeen"
     assert db.session.scalars(select(CaseConsent).where(CaseConsent.case_id == old.id)).all() == []
     assert recent.answers["name"] == "Testi Asiakas"
     assert retention.run().cases_anonymised == 0
