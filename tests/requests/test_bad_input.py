@@ -580,7 +580,8 @@ def close_if_open(case_id: int) -> None:
     staff = db.session.scalar(select(StaffUser).where(StaffUser.email == STAFF_EMAIL))
     case = cases.visible_case(staff, case_id)  # type: ignore[arg-type]
     if case is not None and case.status != "closed":
-        cases.close(case, staff, case.version, "other")  # type: ignore[arg-type]
+        cases.close(case, staff, case.version, "other",  # type: ignore[arg-type]
+                    no_contact_person_needed=True)
 
 
 def run_staff_actions(battery: Battery) -> None:
