@@ -587,7 +587,7 @@ SAATE = FormDescription(
                          hint=_l("Choose all that are fine for you."), choices=CONTACT_WAYS,
                          # Translators: short label (staff) in the case view, in place of the
                          # client's question "How may we contact you?".
-                         staff_label=_lp("staff label", "Ways of contact allowed")),
+                         staff_label=_lp("staff label", "Contact ways allowed")),
                 CONTACT_LANGUAGE_Q,
                 Question("interpreter", Kind.RADIO, _l("Do you need an interpreter?"),
                          choices=YES_NO,
@@ -758,12 +758,12 @@ SAATE = FormDescription(
                          choices=YES_NO_DONT_KNOW,
                          # Translators: short label (staff) in the case view, in place of the
                          # client's question "Have you had a health check in the last 12 months?".
-                         staff_label=_lp("staff label", "Health check in the last 12 months")),
+                         staff_label=_lp("staff label", "Health check in 12 months")),
                 Question("doctor_assessed", Kind.RADIO,
                          _l("Has a doctor assessed your work ability?"), choices=YES_NO_DONT_KNOW,
                          # Translators: short label (staff) in the case view, in place of the
                          # client's question "Has a doctor assessed your work ability?".
-                         staff_label=_lp("staff label", "Work ability assessed by a doctor")),
+                         staff_label=_lp("staff label", "Work ability assessed by doctor")),
                 Question(
                     "kela_pending", Kind.CHECKBOXES,
                     _l("Do you have applications waiting for a decision at Kela?"),
@@ -824,7 +824,7 @@ SAATE = FormDescription(
                          max_length=FREE_TEXT_LIMIT,
                          # Translators: short label (staff) in the case view, in place of the
                          # client's question "What would you like to be different in six months?".
-                         staff_label=_lp("staff label", "Hopes for six months from now")),
+                         staff_label=_lp("staff label", "Hopes for six months")),
                 Question("gives_strength", Kind.TEXTAREA, _l("What gives you strength?"),
                          max_length=FREE_TEXT_LIMIT,
                          # Translators: short label (staff) in the case view, in place of the
