@@ -19,7 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.casework.case_terms import (
     CHANNELS,
@@ -123,8 +123,9 @@ class ContactPersonForm(CaseActionForm):
 
     # Translators: label of the list (staff) for choosing the client's contact person
     # (asiakasvastaava): a member of the team, or "Someone outside the team".
+    # DataRequired: the empty first choice is offered, and judged after clean_text.
     staff_member = SelectField(_l("Who is the contact person?"), coerce=str,
-                               validators=[InputRequired(
+                               validators=[DataRequired(
                                    # Translators: error message (staff) when no contact person
                                    # was chosen in the list.
                                    message=_l("Choose a member of the team or “Someone outside "
@@ -162,13 +163,13 @@ class ContactPersonForm(CaseActionForm):
 class CloseForm(CaseActionForm):
     """Closing, first step (on the case page): the reason, chosen from an empty start."""
 
-    # Translators: label of the list of reasons (staff) when closing a case.
     reason = SelectField(
+        # Translators: label of the list of reasons (staff) when closing a case.
         _l("Reason for closing"),
         # Translators: the empty first option of the list of reasons for closing (staff).
         choices=select_choices([("", _l("Choose a reason")), *((c.code, c.label)
                                                                for c in CLOSE_REASONS)]),
-        validators=[InputRequired(
+        validators=[DataRequired(
             # Translators: error message (staff) when a case is closed without a reason.
             message=_l("Choose a reason for closing"))])
     # Translators: label of a text field (staff) for a note when closing a case.
