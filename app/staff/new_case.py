@@ -116,6 +116,8 @@ def new_case() -> str | Response | tuple[str, int]:
     answers = {"name": form.name.data, "phone": form.phone.data, "email": form.email.data,
                "municipality": form.municipality.data, "contact_language": form.language.data,
                "about": form.about.data}
+    # Trimmed, as the client's own answers are (SaateForm.answers).
+    answers = {code: (value or "").strip() for code, value in answers.items()}
     try:
         case = cases.record_contact(current_user, recording(form), answers, key)
     except cases.NotAllowed as refused:
