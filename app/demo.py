@@ -98,7 +98,7 @@ DEMO_DAY = [
     DemoCase(3, "179", "Testi Tavoitettu", "040 000 0014", sent_weeks_ago=1,
              handler=WORKER, then=("reached", "note")),
     DemoCase(1, "179", "Malli Ohjattu", "040 000 0015", sent_weeks_ago=3,
-             handler=WORKER, then=("reached", "outcomes", "contact_person", "routed")),
+             handler=WORKER, then=("reached", "contact_person", "outcomes", "routed")),
     DemoCase(0, "500", "Esimerkki Valmis", "040 000 0016", sent_weeks_ago=4,
              handler=WORKER, then=("reached", "outcomes", "closed")),
     # Laukaa and Hankasalmi
@@ -119,10 +119,73 @@ DEMO_DAY = [
 NOTE = "Soitettu, sovittu uusi soitto ensi viikolle (demo)."
 
 
+@dataclass(frozen=True)
+class DemoContact:
+    """A contact a demo worker recorded: it came by phone, in person, electronically or as
+    a professional's referral through the same case workflow."""
+
+    worker: str
+    channel: str
+    municipality: str
+    language: str
+    name: str
+    phone: str = ""
+    email: str = ""
+    about: str = ""
+    urgent: bool = False
+    referrer: tuple[str, str] = ("", "")
+    saate: bool = False  # the whole saate, filled in with the client
+    outside_contact_person: bool = False
+
+
+DEMO_CONTACTS = [
+    DemoContact(WORKER, "phone", "179", "fi", "Testi Soittaja", phone="040 000 0041",
+                about="Soitti: selkäkipu ja työttömyys, toivoo terveystarkastusta (demo)."),
+    DemoContact(WORKER, "referral", "500", "fi", "Esimerkki Ohjattava", phone="040 000 0042",
+                about="TE-palveluista ohjattu työkyvyn arvioon (demo).",
+                referrer=("Keksityt TE-palvelut", "Testi Ohjaaja"),
+                outside_contact_person=True),
+    DemoContact(HANDLAGGARE, "walk_in", "410", "sv", "Exempel Besökare", phone="040 000 0043",
+                about="Kom till servicepunkten, vill prata om arbetsförmågan (demo).", urgent=True),
+    DemoContact(LEAD, "phone", "931", "fi", "Malli Puhelinsaate", phone="040 000 0044",
+                saate=True),
+]
+DEMO_SAATE_ANSWERS = {
+    "best_time": "morning", "contact_ways": ["calls"], "filling_for": "with_help",
+    "named_worker": "no", "acute_distress": "no", "situation": "unemployed",
+    "not_working_for": "1_to_2_years", "occupational_health": "no",
+    "work_ability_score": "5", "hoped_help": ["health_check"], "share_with": ["none"],
+}
+
+
+def record_demo_contact(number: int, contact: DemoContact) -> None:
+    from app.casework import cases
+
+    worker = accounts.find_by_email(contact.worker)
+    assert worker is not None
+    recording = cases.Recording(contact.channel, urgent=contact.urgent,
+                                referrer_organisation=contact.referrer[0],
+                                referrer_name=contact.referrer[1])
+    answers = {"name": contact.name, "phone": contact.phone, "email": contact.email,
+               "municipality": contact.municipality, "contact_language": contact.language}
+    key = f"{number:032x}"
+    if contact.saate:
+        case = cases.record_saate(worker, recording, {**DEMO_SAATE_ANSWERS, **answers}, key)
+    else:
+        case = cases.record_contact(worker, recording, {**answers, "about": contact.about}, key)
+    if contact.outside_contact_person:
+        cases.claim(case, worker, case.version)
+        cases.name_contact_person(case, worker, case.version, cases.ContactPerson(
+            name="Testi Ohjaaja", title="työkykykoordinaattori",
+            organisation="Keksityt TE-palvelut", phone="040 000 0049", phone_shareable=True))
+
+
 def act(action: str, sent: Case, user: StaffUser) -> None:
     """One thing a worker does on a demo case, through the case workflow."""
     from app.casework import cases
 
+    # Routed or closed with nobody named: the demo worker says none is needed.
+    nobody = not sent.has_contact_person
     match action:
         case "not_reached":
             cases.log_contact_attempt(sent, user, sent.version, "phone", False,
@@ -137,13 +200,16 @@ def act(action: str, sent: Case, user: StaffUser) -> None:
         case "outcomes":
             cases.record_outcomes(sent, user, sent.version,
                                   ["health_check", "work_ability_coordinator"],
-                                  "Terveystarkastus varattu (demo).")
+                                  "Terveystarkastus varattu (demo).",
+                                  no_contact_person_needed=nobody)
         case "contact_person":
-            cases.name_contact_person(sent, user, sent.version, staff_id=user.id)
+            cases.name_contact_person(sent, user, sent.version,
+                                      cases.ContactPerson(staff_id=user.id))
         case "routed":
-            cases.set_status(sent, user, sent.version, "routed")
+            cases.set_status(sent, user, sent.version, "routed",
+                             no_contact_person_needed=nobody)
         case "closed":
-            cases.close(sent, user, sent.version, "routed")
+            cases.close(sent, user, sent.version, "routed", no_contact_person_needed=nobody)
         case _:
             raise ValueError(f"no demo action {action!r}")
 
@@ -181,6 +247,8 @@ def seed_cases() -> None:
         cases.claim(case, handler, case.version)
         for action in day.then:
             act(action, case, handler)
+    for number, contact in enumerate(DEMO_CONTACTS):
+        record_demo_contact(number, contact)
 
 
 @dataclass

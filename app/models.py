@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +37,16 @@ NEXT_STEP_LENGTH = 200
 class CaseKind(enum.StrEnum):
     CONTACT_REQUEST = "contact_request"
     SAATE = "saate"
+
+
+class CaseChannel(enum.StrEnum):
+    """How a contact came in: the client sent it online, or a worker recorded it."""
+
+    WEB = "web"
+    PHONE = "phone"
+    WALK_IN = "walk_in"
+    E_CONTACT = "e_contact"
+    REFERRAL = "referral"  # a professional's referral or consultation
 
 
 class CaseStatus(enum.StrEnum):
@@ -168,6 +179,12 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
+    # Where the contact came from (CaseChannel); shown, never branched on.
+    channel: Mapped[str] = mapped_column(String(16), default=CaseChannel.WEB,
+                                         server_default=CaseChannel.WEB.value)
+    # Who referred the client, for a professional's referral or consultation.
+    referrer_organisation: Mapped[str | None] = mapped_column(String(200))
+    referrer_name: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(24), default=CaseStatus.NEW)
     # The URL segment of the language the client used (fi, sv, selko).
     language: Mapped[str] = mapped_column(String(16))
@@ -185,6 +202,12 @@ class Case(Base):
     contact_person_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     contact_person_name: Mapped[str | None] = mapped_column(String(200))
     contact_person_title: Mapped[str | None] = mapped_column(String(120))
+    # The asiakasvastaava's organisation (someone outside the team) and phone; the client
+    # sees the phone only when the worker marked it as shareable.
+    contact_person_organisation: Mapped[str | None] = mapped_column(String(200))
+    contact_person_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_person_phone_shareable: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false())
     outcomes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     close_reason: Mapped[str | None] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -224,6 +247,19 @@ class Case(Base):
     @property
     def display_reference(self) -> str:
         return f"{self.reference[:4]}-{self.reference[4:]}"
+
+    @property
+    def has_contact_person(self) -> bool:
+        """Whether an asiakasvastaava is named: a staff member or someone outside the team."""
+        return self.contact_person_id is not None or bool(self.contact_person_name)
+
+    @property
+    def contact_person_first_name(self) -> str:
+        """What the client sees of the asiakasvastaava's name: the first name only."""
+        if self.contact_person is not None:
+            return self.contact_person.first_name
+        names = (self.contact_person_name or "").split()
+        return names[0] if names else ""
 
 
 class CaseConsent(Base):

@@ -1,4 +1,4 @@
-"""The words of case work (service.md): statuses, close reasons, triage outcomes.
+"""The words of case work (service.md): statuses, close reasons, triage outcomes, channels.
 
 Codes are stored; labels are lazy gettext in the worker's language.
 """
@@ -82,6 +82,26 @@ CHANNELS = (
     Choice("meeting", _l("Meeting")),
 )
 
+# How a case came in (Case.channel); glossary.md's channel terms. "web" is the client's own
+# form; the others a worker records (app/staff/new_case.py).
+CASE_CHANNELS = (
+    # Translators: how a case came in (staff): the client sent it through this service's web
+    # form (a contact request or the saate).
+    Choice("web", _lp("case channel", "Web form")),
+    # Translators: how a case came in (staff): the client phoned (fi "puhelu").
+    Choice("phone", _lp("case channel", "Phone call")),
+    # Translators: how a case came in (staff): the client came in person (fi "käynti").
+    Choice("walk_in", _lp("case channel", "Walk-in visit")),
+    # Translators: how a case came in (staff): an electronic message, e.g. through the county's
+    # e-services (fi "sähköinen yhteydenotto").
+    Choice("e_contact", _lp("case channel", "E-contact")),
+    # Translators: how a case came in (staff): another professional referred the client or
+    # consulted the team (fi "ammattilaisen ohjaus tai konsultaatio").
+    Choice("referral", _lp("case channel", "Professional's referral or consultation")),
+)
+# The channels a worker records a contact by (everything but the web form).
+RECORDED_CHANNELS = tuple(choice for choice in CASE_CHANNELS if choice.code != "web")
+
 KINDS = (
     # Translators: a kind of case in the staff queue: the client's short request to be contacted.
     Choice("contact_request", _l("Contact request")),
@@ -91,6 +111,10 @@ KINDS = (
 
 EVENT_LABELS = {
     "sent": _l("Sent by the client"),
+    # Translators: event in the case timeline (staff): a worker entered a contact that came by
+    # phone, in person, electronically or from another professional (past participle); the
+    # worker's name and the channel follow.
+    "recorded": _l("Recorded by staff"),
     # Translators: event in the case timeline (staff): a worker took the case (past participle).
     "claimed": _l("Claimed"),
     # Translators: event in the case timeline (staff): the case was given to a worker; the

@@ -1,13 +1,18 @@
 """The case workflow: the only writer of case state.
 
-Creating a case from a contact request or a saate is idempotent per
-submission key; every later change is an event on the case's timeline.
+Every case starts here, whatever channel it came by: a client's contact request
+or saate from the web (create_case), or a contact a worker records from a phone
+call, a walk-in, an e-contact or a professional's referral (record_contact,
+record_saate). All of them take the same path into one table with a channel, and
+creating is idempotent per submission key; every later change is an event on the
+case's timeline.
 """
 
 from __future__ import annotations
 
 import enum
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,12 +22,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.casework import access_log, notify
-from app.casework.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES, codes
+from app.casework.case_terms import (
+    CHANNELS,
+    CLOSE_REASONS,
+    OUTCOMES,
+    RECORDED_CHANNELS,
+    STATUSES,
+    codes,
+)
 from app.database import utcnow
 from app.extensions import db
 from app.models import (
     NEXT_STEP_LENGTH,
     Case,
+    CaseChannel,
     CaseConsent,
     CaseEvent,
     CaseStatus,
@@ -31,7 +44,13 @@ from app.models import (
     Team,
 )
 from app.people.teams import OTHER_MUNICIPALITY, team_for_municipality
-from app.saate.schema import NETWORK_ACTORS, FormDescription
+from app.saate.schema import (
+    CONTACT_REQUEST,
+    NETWORK_ACTORS,
+    SAATE,
+    AtLeastOne,
+    FormDescription,
+)
 from app.tokens import derived_token, random_code, token_hash
 from app.workdays import add_working_days
 
@@ -64,10 +83,30 @@ def find_by_status_token(token: str) -> Case | None:
     return db.session.scalar(select(Case).where(Case.status_token_hash == token_hash(token)))
 
 
+@dataclass(frozen=True)
+class Intake:
+    """How a case came in: by the web (sent by the client), or recorded by a worker."""
+
+    channel: str = CaseChannel.WEB
+    recorded_by: StaffUser | None = None
+    # The worker judged it urgent (a client's crisis answer makes a case urgent anyway).
+    urgent: bool = False
+    referrer_organisation: str = ""
+    referrer_name: str = ""
+
+
+WEB = Intake()
+
+
 def create_case(
-    form: FormDescription, language: str, answers: dict[str, Any], submission_key: str
+    form: FormDescription, language: str, answers: dict[str, Any], submission_key: str,
+    intake: Intake = WEB,
 ) -> Case:
-    """Create the case once per submission key; a resend returns the same case."""
+    """Create the case once per submission key; a resend returns the same case.
+
+    One path for every channel: the reference, status token, promised date, the first
+    event ("sent" by the client, or "recorded" by the worker, who is then logged).
+    """
     existing = find_by_submission_key(submission_key)
     if existing is not None:
         return existing
@@ -76,12 +115,14 @@ def create_case(
     municipality = answers.get("municipality") or OTHER_MUNICIPALITY
     team = team_for_municipality(municipality)
     flags = form.flags_for(answers)
-    urgent = URGENT in flags
+    urgent = URGENT in flags or intake.urgent
     now = utcnow()
     case = Case(
-        kind=form.kind, status=CaseStatus.NEW, language=language,
+        kind=form.kind, channel=intake.channel, status=CaseStatus.NEW, language=language,
         municipality_code=municipality, team_id=team.id,
         urgent=urgent, flags={"codes": flags}, answers=answers,
+        referrer_organisation=intake.referrer_organisation or None,
+        referrer_name=intake.referrer_name or None,
         reference=_unused_reference(), submission_key=submission_key,
         status_token_hash=token_hash(derived_token(STATUS_TOKEN_PURPOSE, submission_key)),
         promised_contact_date=promised_date(team, urgent, local_today(now)),
@@ -89,9 +130,17 @@ def create_case(
     )
     if any(question.code == "share_with" for question in form.questions()):
         case.consents = consents_from(answers)
-    case.events = [CaseEvent(kind="sent", at=now, data={"kind": form.kind})]
+    actor = intake.recorded_by
+    if actor is None:
+        case.events = [CaseEvent(kind="sent", at=now, data={"kind": form.kind})]
+    else:
+        case.events = [CaseEvent(kind="recorded", at=now, actor_id=actor.id,
+                                 data={"kind": form.kind, "channel": intake.channel})]
     db.session.add(case)
     try:
+        if actor is not None:
+            db.session.flush()  # the case's id, for the access log
+            access_log.add(actor, access_log.Action.CHANGE, case.id, "recorded")
         db.session.commit()
     except IntegrityError:
         # A double click raced us to the same submission key: use the case it made.
@@ -140,6 +189,87 @@ def _unused_reference() -> str:
             return reference
 
 
+# --- Contacts a worker records: a phone call, a walk-in, an e-contact, a referral ---
+#
+# The same path as the web: create_case, with the worker as the actor of the first
+# event ("recorded") and in the access log. The case goes to the team of the client's
+# municipality, which must be one of the worker's own teams.
+
+# Keeps a staff form's one-time keys apart from the web's (drafts' ids, contact form keys).
+STAFF_KEY_PREFIX = "staff:"
+# The languages a worker records a contact in: the client's contact language.
+CONTACT_LANGUAGES = ("fi", "sv")
+REFERRER_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What the worker says about a contact they record: how it came in, who referred the
+    client (for a referral), and whether it is urgent."""
+
+    channel: str
+    urgent: bool = False
+    referrer_organisation: str = ""
+    referrer_name: str = ""
+
+
+def recordable_municipalities(user: StaffUser) -> list[str]:
+    """The municipalities a worker may record a contact for: those of their own teams, and
+    "other" when one of their teams is the default team (which gets those cases)."""
+    codes_ = [m.code for team in user.teams for m in team.municipalities]
+    if any(team.is_default for team in user.teams):
+        codes_.append(OTHER_MUNICIPALITY)
+    return codes_
+
+
+def record_contact(actor: StaffUser, recording: Recording, answers: dict[str, Any],
+                   form_key: str) -> Case:
+    """A contact request a worker enters for the client: the contact request's answers
+    (name, phone, e-mail, municipality, contact language, what it is about)."""
+    return _record(CONTACT_REQUEST, actor, recording, answers, form_key)
+
+
+def record_saate(actor: StaffUser, recording: Recording, answers: dict[str, Any],
+                 form_key: str) -> Case:
+    """The saate, filled in by a worker on the client's behalf (during a call or a visit)."""
+    return _record(SAATE, actor, recording, answers, form_key)
+
+
+def _record(form: FormDescription, actor: StaffUser, recording: Recording,
+            answers: dict[str, Any], form_key: str) -> Case:
+    key = STAFF_KEY_PREFIX + form_key
+    existing = find_by_submission_key(key)
+    if existing is not None:  # the same form sent twice
+        if visible_case(actor, existing.id) is None:
+            raise NotAllowed(Refusal.OTHER_TEAM)
+        return existing
+    if answers.get("municipality") not in recordable_municipalities(actor):
+        raise NotAllowed(Refusal.OTHER_TEAM)
+    referrer = (recording.referrer_organisation.strip()[:REFERRER_LIMIT],
+                recording.referrer_name.strip()[:REFERRER_LIMIT])
+    if (recording.channel not in codes(RECORDED_CHANNELS)
+            or answers.get("contact_language") not in CONTACT_LANGUAGES
+            or not complete(form, answers)
+            or (recording.channel == CaseChannel.REFERRAL and not all(referrer))):
+        raise NotAllowed
+    if recording.channel != CaseChannel.REFERRAL:
+        referrer = ("", "")
+    intake = Intake(channel=recording.channel, recorded_by=actor, urgent=recording.urgent,
+                    referrer_organisation=referrer[0], referrer_name=referrer[1])
+    return create_case(form, answers["contact_language"], answers, key, intake)
+
+
+def complete(form: FormDescription, answers: dict[str, Any]) -> bool:
+    """Every required question that applies is answered, and every "at least one of"."""
+    for step in form.steps:
+        for question in step.questions:
+            if question.required and question.applies(answers) and not answers.get(question.code):
+                return False
+        if any(isinstance(rule, AtLeastOne) and rule.broken(answers) for rule in step.rules):
+            return False
+    return True
+
+
 # --- Staff actions: each one an event on the timeline and a "change" in the access log ---
 #
 # The rules (docs/SERVICE.md, "Who may do what"):
@@ -153,6 +283,9 @@ def _unused_reference() -> str:
 #   it first. Notes, contact attempts, outcomes and the contact person may still
 #   be recorded on it.
 # - Reopening is recorded as an event and clears the close reason and time.
+# - Routing the client onward (the status "routed", a triage outcome) or closing the case
+#   with no asiakasvastaava named needs the worker's word that none is needed
+#   (`no_contact_person_needed`), which the event keeps.
 
 
 class Conflict(Exception):
@@ -167,6 +300,10 @@ class Refusal(enum.StrEnum):
     ASSIGNED_BY_LEAD = "assigned_by_lead"
     CLOSED = "closed"
     NOT_CLOSED = "not_closed"
+    # A worker records a contact for a municipality outside their own teams.
+    OTHER_TEAM = "other_team"
+    # Routing or closing with no asiakasvastaava named, and no word that none is needed.
+    NO_CONTACT_PERSON = "no_contact_person"
 
 
 class NotAllowed(Exception):
@@ -184,6 +321,10 @@ NEXT_STEP_LIMIT = NEXT_STEP_LENGTH
 # How far ahead a next step may be planned: a typo such as 2062 is refused, a follow-up
 # half a year later is fine.
 NEXT_STEP_HORIZON = timedelta(days=730)
+PERSON_NAME_LIMIT = 200
+PERSON_TITLE_LIMIT = 120
+PERSON_ORGANISATION_LIMIT = 200
+PERSON_PHONE_LIMIT = 40
 LEAD_ROLES = frozenset({StaffRole.LEAD, StaffRole.ADMIN})
 
 
@@ -236,6 +377,16 @@ def _require_open(case: Case) -> None:
         raise NotAllowed(Refusal.CLOSED)
 
 
+def _contact_person_settled(case: Case, no_contact_person_needed: bool) -> dict[str, Any]:
+    """Routing or closing: an asiakasvastaava is named, or the worker said none is needed
+    (kept in the event's data)."""
+    if case.has_contact_person:
+        return {}
+    if not no_contact_person_needed:
+        raise NotAllowed(Refusal.NO_CONTACT_PERSON)
+    return {"no_contact_person_needed": True}
+
+
 def _change(case: Case, actor: StaffUser, expected_version: int, kind: str,
             data: dict[str, Any], **fields: Any) -> None:
     """Apply the change, its event and its access-log entry in one transaction.
@@ -286,14 +437,18 @@ def assign(case: Case, actor: StaffUser, version: int, assignee_id: int) -> None
             handler_id=assignee.id, status=status)
 
 
-def set_status(case: Case, actor: StaffUser, version: int, status: str) -> None:
-    """Any open status; closing has its own action (a reason), reopening too (leads)."""
+def set_status(case: Case, actor: StaffUser, version: int, status: str, *,
+               no_contact_person_needed: bool = False) -> None:
+    """Any open status; closing has its own action (a reason), reopening too (leads).
+    Routing onward with no asiakasvastaava named needs `no_contact_person_needed`."""
     _expect(case, version)
     _require_open(case)
     if status not in codes(STATUSES) or status == CaseStatus.CLOSED:
         raise NotAllowed
-    _change(case, actor, version, "status_changed", {"from": case.status, "to": status},
-            status=status)
+    data: dict[str, Any] = {"from": case.status, "to": status}
+    if status == CaseStatus.ROUTED:
+        data |= _contact_person_settled(case, no_contact_person_needed)
+    _change(case, actor, version, "status_changed", data, status=status)
 
 
 def reopen(case: Case, actor: StaffUser, version: int, status: str) -> None:
@@ -335,40 +490,71 @@ def add_note(case: Case, actor: StaffUser, version: int, text: str) -> None:
 
 
 def record_outcomes(case: Case, actor: StaffUser, version: int, outcome_codes: list[str],
-                    detail: str) -> None:
+                    detail: str, *, no_contact_person_needed: bool = False) -> None:
+    """Where the client was routed; with no asiakasvastaava named, the worker's word that
+    none is needed (`no_contact_person_needed`)."""
     _expect(case, version)
     if not outcome_codes or not set(outcome_codes) <= codes(OUTCOMES):
         raise NotAllowed
     outcomes = {"codes": outcome_codes, "detail": detail.strip()[:DETAIL_LIMIT]}
-    _change(case, actor, version, "outcomes_recorded", outcomes, outcomes=outcomes)
+    settled = _contact_person_settled(case, no_contact_person_needed)
+    _change(case, actor, version, "outcomes_recorded", outcomes | settled, outcomes=outcomes)
 
 
-def name_contact_person(case: Case, actor: StaffUser, version: int, *,
-                        staff_id: int | None = None, name: str = "", title: str = "") -> None:
+@dataclass(frozen=True)
+class ContactPerson:
+    """The asiakasvastaava as the worker names them: a member of the case's team
+    (`staff_id`), or someone outside it (name, title and organisation). The phone is
+    shown to the client only when `phone_shareable`."""
+
+    staff_id: int | None = None
+    name: str = ""
+    title: str = ""
+    organisation: str = ""
+    phone: str = ""
+    phone_shareable: bool = False
+
+
+def name_contact_person(case: Case, actor: StaffUser, version: int,
+                        person: ContactPerson) -> None:
     """The asiakasvastaava: a member of the case's team, or someone outside it."""
     _expect(case, version)
-    if staff_id is not None:
-        person = db.session.get(StaffUser, staff_id)
-        if person is None or case.team not in person.teams:
+    phone = person.phone.strip()[:PERSON_PHONE_LIMIT]
+    reachable = {"phone": phone, "phone_shareable": bool(phone) and person.phone_shareable}
+    if person.staff_id is not None:
+        member = db.session.get(StaffUser, person.staff_id)
+        if member is None or case.team not in member.teams:
             raise NotAllowed
         _change(case, actor, version, "contact_person_named",
-                {"staff_id": person.id, "name": person.name, "title": person.title},
-                contact_person_id=person.id, contact_person_name=None,
-                contact_person_title=None)
+                {"staff_id": member.id, "name": member.name, "title": member.title, **reachable},
+                contact_person_id=member.id, contact_person_name=None,
+                contact_person_title=None, contact_person_organisation=None,
+                contact_person_phone=phone or None,
+                contact_person_phone_shareable=reachable["phone_shareable"])
         return
-    name, title = name.strip()[:200], title.strip()[:120]
-    if not name or not title:
+    name = person.name.strip()[:PERSON_NAME_LIMIT]
+    title = person.title.strip()[:PERSON_TITLE_LIMIT]
+    organisation = person.organisation.strip()[:PERSON_ORGANISATION_LIMIT]
+    if not name or not title or not organisation:
         raise NotAllowed
-    _change(case, actor, version, "contact_person_named", {"name": name, "title": title},
-            contact_person_id=None, contact_person_name=name, contact_person_title=title)
+    _change(case, actor, version, "contact_person_named",
+            {"name": name, "title": title, "organisation": organisation, **reachable},
+            contact_person_id=None, contact_person_name=name, contact_person_title=title,
+            contact_person_organisation=organisation, contact_person_phone=phone or None,
+            contact_person_phone_shareable=reachable["phone_shareable"])
 
 
-def close(case: Case, actor: StaffUser, version: int, reason: str, note: str = "") -> None:
+def close(case: Case, actor: StaffUser, version: int, reason: str, note: str = "", *,
+          no_contact_person_needed: bool = False) -> None:
+    """Close with a reason; with no asiakasvastaava named, the worker's word that none is
+    needed (`no_contact_person_needed`). The staff view asks for a second step first."""
     _expect(case, version)
     _require_open(case)
     if reason not in codes(CLOSE_REASONS):
         raise NotAllowed
-    _change(case, actor, version, "closed", {"reason": reason, "note": note.strip()[:NOTE_LIMIT]},
+    data = {"reason": reason, "note": note.strip()[:NOTE_LIMIT]}
+    data |= _contact_person_settled(case, no_contact_person_needed)
+    _change(case, actor, version, "closed", data,
             status=CaseStatus.CLOSED, close_reason=reason, closed_at=utcnow())
 
 

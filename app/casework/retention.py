@@ -2,7 +2,7 @@
 
 Unsent drafts go when they expire. A closed case keeps its personal data for
 its team's retention period; then the answers, consents, notes, next steps and
-names are removed and only what statistics need stays (kind, language,
+names are removed and only what statistics need stays (kind, channel, language,
 municipality, team, dates, status, close reason, triage outcome codes). Access
 log entries stay: they are the record of who processed the data.
 """
@@ -41,6 +41,11 @@ def anonymise(case: Case) -> None:
     case.contact_person_title = None
     case.next_step = None
     case.next_step_date = None
+    case.contact_person_organisation = None
+    case.contact_person_phone = None
+    case.contact_person_phone_shareable = False
+    case.referrer_organisation = None
+    case.referrer_name = None
     db.session.execute(delete(CaseConsent).where(CaseConsent.case_id == case.id))
     for event in db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)):
         event.data = {key: value for key, value in event.data.items()

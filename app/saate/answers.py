@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import LazyString
+
 from .schema import Answers, FormDescription, Kind, Question, Step
 
 DynamicLabel = Callable[[str, str], str]
@@ -19,6 +21,13 @@ class AnswerRow:
     text: str
     answered: bool
     problem: str | None = None  # a required answer missing, or one that needs correcting
+    # The staff case view names the question by its short staff label; the client's pages
+    # and the printed case by the question itself.
+    short_label: bool = False
+
+    @property
+    def label(self) -> LazyString:
+        return self.question.short_label if self.short_label else self.question.label
 
 
 def answer_text(
@@ -37,7 +46,8 @@ def answer_text(
 
 
 def step_rows(
-    step: Step, answers: Answers, dynamic_label: DynamicLabel | None = None
+    step: Step, answers: Answers, dynamic_label: DynamicLabel | None = None,
+    short_labels: bool = False,
 ) -> list[AnswerRow]:
     """One row per question that applies, in page order."""
     rows = []
@@ -45,15 +55,17 @@ def step_rows(
         if not question.applies(answers):
             continue
         text = answer_text(question, answers.get(question.code), dynamic_label)
-        rows.append(AnswerRow(question, text, bool(text)))
+        rows.append(AnswerRow(question, text, bool(text), short_label=short_labels))
     return rows
 
 
 def form_rows(
     form: FormDescription, answers: Answers,
-    dynamic_label: DynamicLabel | None = None,
+    dynamic_label: DynamicLabel | None = None, short_labels: bool = False,
 ) -> list[tuple[Step, list[AnswerRow]]]:
-    return [(step, step_rows(step, answers, dynamic_label)) for step in form.steps]
+    """Every part's rows; `short_labels` for the staff case view (the staff labels)."""
+    return [(step, step_rows(step, answers, dynamic_label, short_labels))
+            for step in form.steps]
 
 
 def check_rows(

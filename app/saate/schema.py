@@ -100,12 +100,21 @@ class Question:
     # Defaults to the page's language: "page_language" is the only one so far.
     default_from: str | None = None
     note: FollowNote | None = None
+    # A few words for the staff case view in place of the client's question, e.g. "Main
+    # income" (lazy pgettext, context "staff label"); the client's pages, the check page and
+    # the printed case keep `label`.
+    staff_label: LazyString | None = None
 
     @property
     def anchor(self) -> str:
         """The id of the input a link to this question points at (a group's first input)."""
         grouped = self.kind in (Kind.RADIO, Kind.CHECKBOXES, Kind.SCALE)
         return f"{self.code}-0" if grouped else self.code
+
+    @property
+    def short_label(self) -> LazyString:
+        """The staff side's short label, or the question itself where there is none."""
+        return self.staff_label or self.label
 
     def choice_label(self, code: str) -> LazyString | str:
         for choice in self.choices:
@@ -486,6 +495,9 @@ NAME = Question(
     hint=_l("Your first name is enough."),
     required=True, required_message=_l("Tell us what we should call you"),
     max_length=100, autocomplete="name",
+    # Translators: short label (staff) in the case view, in place of the client's question "What
+    # should we call you?".
+    staff_label=_lp("staff label", "Name"),
 )
 PHONE = Question(
     # Translators: label of the phone number field in the contact details (client).
@@ -493,10 +505,16 @@ PHONE = Question(
     hint=_l("Give a phone number or an e-mail address, or both. "
             "We may call you from a hidden number."),
     max_length=30, autocomplete="tel",
+    # Translators: short label (staff) in the case view, in place of the client's question "Phone
+    # number".
+    staff_label=_lp("staff label", "Phone"),
 )
 EMAIL = Question("email", Kind.EMAIL, _l("E-mail address"), max_length=254,
                  hint=_l("If you give no phone number, give an e-mail address."),
-                 autocomplete="email")
+                 autocomplete="email",
+                 # Translators: short label (staff) in the case view, in place of the client's
+                 # question "E-mail address".
+                 staff_label=_lp("staff label", "E-mail"))
 CONTACT_RULE = AtLeastOne(
     ("phone", "email"), _l("Give a phone number or an e-mail address, or both")
 )
@@ -507,12 +525,21 @@ MUNICIPALITY = Question(
     choices_from="municipalities",
     # Translators: error message when the client has not chosen a municipality from the list.
     required=True, required_message=_l("Choose your municipality"),
+    # Translators: short label (staff) in the case view, in place of the client's question "Your
+    # municipality".
+    staff_label=_lp("staff label", "Municipality"),
 )
 BEST_TIME_Q = Question("best_time", Kind.RADIO, _l("When is the best time to call you?"),
-                       choices=BEST_TIME)
+                       choices=BEST_TIME,
+                       # Translators: short label (staff) in the case view, in place of the client's
+                       # question "When is the best time to call you?".
+                       staff_label=_lp("staff label", "Best time to call"))
 CONTACT_LANGUAGE_Q = Question(
     "contact_language", Kind.RADIO, _l("In which language should we contact you?"),
     choices=CONTACT_LANGUAGE, default_from="page_language",
+    # Translators: short label (staff) in the case view, in place of the client's question "In which
+    # language should we contact you?".
+    staff_label=_lp("staff label", "Contact language"),
 )
 
 # --- The contact request (one page) ------------------------------------------------
@@ -532,6 +559,9 @@ CONTACT_REQUEST = FormDescription(
                     "about", Kind.TEXTAREA, _l("What is it about?"),
                     hint=_l("A few words are enough. You can also leave this empty."),
                     max_length=FREE_TEXT_LIMIT,
+                    # Translators: short label (staff) in the case view, in place of the client's
+                    # question "What is it about?".
+                    staff_label=_lp("staff label", "What it is about"),
                 ),
             ),
             rules=(CONTACT_RULE,),
@@ -554,16 +584,29 @@ SAATE = FormDescription(
             questions=(
                 NAME, PHONE, EMAIL, MUNICIPALITY, BEST_TIME_Q,
                 Question("contact_ways", Kind.CHECKBOXES, _l("How may we contact you?"),
-                         hint=_l("Choose all that are fine for you."), choices=CONTACT_WAYS),
+                         hint=_l("Choose all that are fine for you."), choices=CONTACT_WAYS,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "How may we contact you?".
+                         staff_label=_lp("staff label", "Contact ways allowed")),
                 CONTACT_LANGUAGE_Q,
                 Question("interpreter", Kind.RADIO, _l("Do you need an interpreter?"),
-                         choices=YES_NO),
+                         choices=YES_NO,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "Do you need an interpreter?".
+                         staff_label=_lp("staff label", "Needs an interpreter")),
                 Question("interpreter_language", Kind.TEXT,
                          _l("If you answered yes: in which language do you need an "
                             "interpreter?"),
-                         max_length=60, show_if=when("interpreter", "yes")),
+                         max_length=60, show_if=when("interpreter", "yes"),
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "If you answered yes: in which language do you need an
+                         # interpreter?".
+                         staff_label=_lp("staff label", "Interpreter's language")),
                 Question("filling_for", Kind.RADIO, _l("Who is filling in this form?"),
-                         choices=FILLING_FOR),
+                         choices=FILLING_FOR,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "Who is filling in this form?".
+                         staff_label=_lp("staff label", "Filled in by")),
                 Question(
                     # Translators: label of the question on the client's year of birth.
                     "birth_year", Kind.YEAR, _l("Year of birth"),
@@ -572,6 +615,9 @@ SAATE = FormDescription(
                     why=_l("We ask this instead of your personal identity code, "
                            "which we never ask. You can also use it to continue this form later."),
                     max_length=YEAR_LIMIT, autocomplete="bday-year",
+                    # Translators: short label (staff) in the case view, in place of the client's
+                    # question "Year of birth".
+                    staff_label=_lp("staff label", "Year of birth"),
                 ),
                 Question(
                     "named_worker", Kind.RADIO,
@@ -579,12 +625,19 @@ SAATE = FormDescription(
                        "services or employment services?"),
                     why=_l("Then we can work together with them, if you want."),
                     choices=YES_NO,
+                    # Translators: short label (staff) in the case view, in place of the client's
+                    # question "Do you already have a named worker somewhere, for example in social
+                    # services or employment services?".
+                    staff_label=_lp("staff label", "Named worker elsewhere"),
                 ),
                 Question(
                     "named_worker_who", Kind.TEXT,
                     _l("If you answered yes: who is your worker, and where do they work?"),
                     hint=_l("For example their name, their job title and the service."),
                     max_length=SHORT_TEXT_LIMIT, show_if=when("named_worker", "yes"),
+                    # Translators: short label (staff) in the case view, in place of the client's
+                    # question "If you answered yes: who is your worker, and where do they work?".
+                    staff_label=_lp("staff label", "Named worker: who and where"),
                 ),
             ),
             rules=(CONTACT_RULE,),
@@ -602,6 +655,9 @@ SAATE = FormDescription(
                     _l("Do you feel that you are in a crisis or cannot cope right now?"),
                     why=_l("If you are, we show you at once where to get help today."),
                     choices=YES_NO,
+                    # Translators: short label (staff) in the case view, in place of the client's
+                    # question "Do you feel that you are in a crisis or cannot cope right now?".
+                    staff_label=_lp("staff label", "In a crisis now"),
                 ),
             ),
         ),
@@ -612,13 +668,23 @@ SAATE = FormDescription(
             title=_l("Your situation now"),
             questions=(
                 Question("situation", Kind.RADIO, _l("What is your situation now?"),
-                         choices=SITUATION),
+                         choices=SITUATION,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "What is your situation now?".
+                         staff_label=_lp("staff label", "Situation now")),
                 Question("not_working_for", Kind.RADIO,
                          _l("If you answered that you are not working now: how long have you "
                             "been without work?"),
-                         choices=NOT_WORKING_FOR, show_if=when("situation", *NOT_WORKING)),
+                         choices=NOT_WORKING_FOR, show_if=when("situation", *NOT_WORKING),
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "If you answered that you are not working now: how long
+                         # have you been without work?".
+                         staff_label=_lp("staff label", "Without work for")),
                 Question("registered_jobseeker", Kind.RADIO,
-                         _l("Are you registered as a jobseeker?"), choices=YES_NO_DONT_KNOW),
+                         _l("Are you registered as a jobseeker?"), choices=YES_NO_DONT_KNOW,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "Are you registered as a jobseeker?".
+                         staff_label=_lp("staff label", "Registered jobseeker")),
                 Question(
                     "occupational_health", Kind.RADIO,
                     _l("Are you covered by occupational health care?"),
@@ -628,13 +694,22 @@ SAATE = FormDescription(
                     choices=YES_NO_DONT_KNOW,
                     note=FollowNote(when("occupational_health", "yes"),
                                     "occupational_health.html"),
+                    # Translators: short label (staff) in the case view, in place of the client's
+                    # question "Are you covered by occupational health care?".
+                    staff_label=_lp("staff label", "Covered by occupational health care"),
                 ),
                 Question("current_services", Kind.CHECKBOXES,
                          _l("Which services do you use now?"),
-                         hint=_l("Choose all that apply."), choices=CURRENT_SERVICES),
+                         hint=_l("Choose all that apply."), choices=CURRENT_SERVICES,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "Which services do you use now?".
+                         staff_label=_lp("staff label", "Services in use")),
                 Question("main_income", Kind.CHECKBOXES, _l("What is your main income?"),
                          hint=_l("Choose all that apply."),
-                         why=_l("It helps us advise you on benefits."), choices=MAIN_INCOME),
+                         why=_l("It helps us advise you on benefits."), choices=MAIN_INCOME,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "What is your main income?".
+                         staff_label=_lp("staff label", "Main income")),
             ),
             rules=(
                 OnlyAlone("current_services",
@@ -658,26 +733,46 @@ SAATE = FormDescription(
                        "How many points would you give your current work ability?"),
                     choices=SCALE_CHOICES,
                     scale_ends=(_l("0 = cannot work at all"), _l("10 = at its best")),
+                    # Translators: short label (staff) in the case view, in place of the client's
+                    # question "Assume that your work ability at its best has scored 10 points. How
+                    # many points would you give your current work ability?".
+                    staff_label=_lp("staff label", "Work ability score (0–10)"),
                 ),
                 Question("affecting", Kind.CHECKBOXES,
                          _l("What affects your work ability?"),
                          hint=_l("Choose all that apply."), choices=AFFECTING,
-                         why=_l("It helps us find the right professional for you.")),
+                         why=_l("It helps us find the right professional for you."),
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "What affects your work ability?".
+                         staff_label=_lp("staff label", "Affects work ability")),
                 Question("affecting_other", Kind.TEXT,
                          _l("If you answered something else: what else affects your work "
                             "ability?"),
-                         max_length=SHORT_TEXT_LIMIT, show_if=when("affecting", "other")),
+                         max_length=SHORT_TEXT_LIMIT, show_if=when("affecting", "other"),
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "If you answered something else: what else affects your
+                         # work ability?".
+                         staff_label=_lp("staff label", "Affects work ability: something else")),
                 Question("health_check_12m", Kind.RADIO,
                          _l("Have you had a health check in the last 12 months?"),
-                         choices=YES_NO_DONT_KNOW),
+                         choices=YES_NO_DONT_KNOW,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "Have you had a health check in the last 12 months?".
+                         staff_label=_lp("staff label", "Health check in 12 months")),
                 Question("doctor_assessed", Kind.RADIO,
-                         _l("Has a doctor assessed your work ability?"), choices=YES_NO_DONT_KNOW),
+                         _l("Has a doctor assessed your work ability?"), choices=YES_NO_DONT_KNOW,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "Has a doctor assessed your work ability?".
+                         staff_label=_lp("staff label", "Work ability assessed by doctor")),
                 Question(
                     "kela_pending", Kind.CHECKBOXES,
                     _l("Do you have applications waiting for a decision at Kela?"),
                     hint=_l("Choose all that apply."),
                     why=_l("Then your worker can find out about them before calling you."),
                     choices=KELA_PENDING,
+                    # Translators: short label (staff) in the case view, in place of the client's
+                    # question "Do you have applications waiting for a decision at Kela?".
+                    staff_label=_lp("staff label", "Kela applications pending"),
                 ),
             ),
             rules=(
@@ -692,15 +787,27 @@ SAATE = FormDescription(
             title=_l("Education and work"),
             questions=(
                 Question("education", Kind.RADIO, _l("What is your highest education?"),
-                         choices=EDUCATION),
+                         choices=EDUCATION,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "What is your highest education?".
+                         staff_label=_lp("staff label", "Highest education")),
                 Question("work_history", Kind.TEXTAREA, _l("What work have you done?"),
                          hint=_l("Jobs, work trials, voluntary work – anything counts."),
-                         max_length=FREE_TEXT_LIMIT),
+                         max_length=FREE_TEXT_LIMIT,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "What work have you done?".
+                         staff_label=_lp("staff label", "Work history")),
                 Question("last_worked_year", Kind.YEAR, _l("In which year did you last work?"),
                          # Translators: hint under the question "In which year did you last work?".
-                         hint=_l("For example 2021."), max_length=YEAR_LIMIT),
+                         hint=_l("For example 2021."), max_length=YEAR_LIMIT,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "In which year did you last work?".
+                         staff_label=_lp("staff label", "Last worked (year)")),
                 Question("strengths", Kind.TEXTAREA, _l("What are your strengths and skills?"),
-                         max_length=FREE_TEXT_LIMIT),
+                         max_length=FREE_TEXT_LIMIT,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "What are your strengths and skills?".
+                         staff_label=_lp("staff label", "Strengths and skills")),
             ),
         ),
         Step(
@@ -708,12 +815,21 @@ SAATE = FormDescription(
             title=_l("What you hope for"),
             questions=(
                 Question("hoped_help", Kind.CHECKBOXES, _l("What kind of help do you hope for?"),
-                         hint=_l("Choose all that apply."), choices=HOPED_HELP),
+                         hint=_l("Choose all that apply."), choices=HOPED_HELP,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "What kind of help do you hope for?".
+                         staff_label=_lp("staff label", "Help hoped for")),
                 Question("six_months", Kind.TEXTAREA,
                          _l("What would you like to be different in six months?"),
-                         max_length=FREE_TEXT_LIMIT),
+                         max_length=FREE_TEXT_LIMIT,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "What would you like to be different in six months?".
+                         staff_label=_lp("staff label", "Hopes for six months")),
                 Question("gives_strength", Kind.TEXTAREA, _l("What gives you strength?"),
-                         max_length=FREE_TEXT_LIMIT),
+                         max_length=FREE_TEXT_LIMIT,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "What gives you strength?".
+                         staff_label=_lp("staff label", "What gives strength")),
             ),
         ),
         Step(
@@ -731,6 +847,9 @@ SAATE = FormDescription(
                             "We do not contact the others."),
                     why=_l("Working together can make getting help faster."),
                     choices=SHARE_WITH,
+                    # Translators: short label (staff) in the case view, in place of the client's
+                    # question "May we contact these and share your answers with them?".
+                    staff_label=_lp("staff label", "Consent to share the answers"),
                 ),
                 Question(
                     "share_health_with", Kind.CHECKBOXES,
@@ -740,14 +859,25 @@ SAATE = FormDescription(
                             "Choose only ones you chose above, or “None of these”."),
                     choices=SHARE_HEALTH_WITH,
                     show_if=when("share_with", *(actor.code for actor in NETWORK_ACTORS)),
+                    # Translators: short label (staff) in the case view, in place of the client's
+                    # question "If you chose any of these: may we also share your health information
+                    # with them?".
+                    staff_label=_lp("staff label", "Consent to share health information"),
                 ),
                 Question("support_person", Kind.TEXT,
                          _l("Would you like a close person or support person to join? "
                             "Their name and phone number"),
-                         max_length=SHORT_TEXT_LIMIT),
+                         max_length=SHORT_TEXT_LIMIT,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "Would you like a close person or support person to
+                         # join? Their name and phone number".
+                         staff_label=_lp("staff label", "Close person or support person")),
                 Question("anything_else", Kind.TEXTAREA,
                          _l("Is there anything else we should know?"),
-                         max_length=FREE_TEXT_LIMIT),
+                         max_length=FREE_TEXT_LIMIT,
+                         # Translators: short label (staff) in the case view, in place of the
+                         # client's question "Is there anything else we should know?".
+                         staff_label=_lp("staff label", "Anything else")),
             ),
             rules=(
                 Subset("share_health_with", "share_with",

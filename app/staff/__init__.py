@@ -10,7 +10,7 @@ from flask_babel import format_timedelta
 from werkzeug.routing import IntegerConverter
 
 from app.casework.access_log import action_label
-from app.casework.case_terms import CHANNELS, label
+from app.casework.case_terms import CASE_CHANNELS, CHANNELS, label
 from app.database import utcnow
 from app.models import MAX_ID
 
@@ -51,6 +51,12 @@ def channel_label(code: str) -> str:
     return label(CHANNELS, code)
 
 
+@bp.app_template_filter("case_channel_label")
+def case_channel_label(code: str) -> str:
+    """How a case came in (Case.channel), e.g. "Phone call", "Web form"."""
+    return label(CASE_CHANNELS, code)
+
+
 @bp.app_template_filter("age")
 def age(moment: datetime) -> str:
     """How long ago, in the page's language: "3 days", "5 hours"."""
@@ -59,4 +65,4 @@ def age(moment: datetime) -> str:
 
 bp.add_app_template_filter(action_label, "access_action_label")
 
-from . import access, case_view, queue  # noqa: E402, F401
+from . import access, case_view, new_case, queue  # noqa: E402, F401

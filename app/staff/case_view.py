@@ -1,4 +1,10 @@
-"""One case: read it (logged), print it (logged), act on it (each action an event)."""
+"""One case: read it (logged), print it (logged), act on it (each action an event).
+
+The page is built for the phone call: who the client is and how to reach them first,
+then the actions beside the timeline, then the answers by their short staff labels (the
+printed case keeps the client's full questions). Closing takes two steps: the reason on
+the case page, then a confirmation page (/close/confirm) whose button closes.
+"""
 
 from __future__ import annotations
 
@@ -12,16 +18,24 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.casework import access_log, cases
-from app.casework.case_terms import CLOSE_REASONS, EVENT_LABELS, KINDS, OUTCOMES, STATUSES, label
+from app.casework.case_terms import (
+    CASE_CHANNELS,
+    CLOSE_REASONS,
+    EVENT_LABELS,
+    KINDS,
+    OUTCOMES,
+    STATUSES,
+    label,
+)
 from app.i18n import languages
-from app.models import Case
+from app.models import Case, StaffUser
 from app.people.teams import municipality_name
 from app.saate.answers import answer_text, form_rows
 from app.saate.forms import select_choices
 from app.saate.schema import NONE, FormDescription, describe
 
 from . import bp
-from .forms import ACTION_FORMS, CaseActionForm
+from .forms import ACTION_FORMS, OUTSIDE, CaseActionForm, CloseForm, ConfirmCloseForm
 
 
 def case_or_404(case_id: int) -> Case:
@@ -43,9 +57,12 @@ def action_forms(case: Case, posted: tuple[str, CaseActionForm] | None = None) -
     members = sorted((m for m in case.team.members if m.active), key=lambda m: m.name)
     forms["assign"].assignee.choices = select_choices(
         (m.id, f"{m.name}, {m.title}") for m in members)
+    # Starts empty: nobody is named by accident.
     forms["contact-person"].staff_member.choices = select_choices([
-        ("", _("Someone outside the team")),
+        # Translators: the empty first option of the contact-person list (staff).
+        ("", _("Choose the contact person")),
         *[(str(m.id), f"{m.name}, {m.title}") for m in members],
+        (OUTSIDE, _("Someone outside the team")),
     ])
     forms["version"] = case.version
     return forms
@@ -64,7 +81,16 @@ def refusal_message(case: Case, refusal: cases.Refusal) -> str:
         return _("This case is closed. A team lead can reopen it.")
     if refusal == cases.Refusal.NOT_CLOSED:
         return _("This case is already open.")
+    if refusal == cases.Refusal.NO_CONTACT_PERSON:
+        return no_contact_person_message()
     return _("That action is not possible for this case.")
+
+
+def no_contact_person_message() -> str:
+    # Translators: error message (staff) at the checkbox "No contact person is needed for this
+    # client", when the worker routes or closes a case with no contact person named.
+    return _("No contact person has been named for this client. Name one first, or tick the "
+             "box to confirm that none is needed.")
 
 
 def contact_preferences(form: FormDescription, answers: dict[str, Any]) -> list[tuple[str, str]]:
@@ -147,15 +173,25 @@ def consent_rows(case: Case, form: FormDescription) -> list[ConsentRow]:
     return rows
 
 
+def recorded_by(case: Case) -> StaffUser | None:
+    """The worker who entered the case (a contact by another channel than the web)."""
+    first = case.events[0] if case.events else None
+    return first.actor if first is not None and first.kind == "recorded" else None
+
+
 def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
                 conflict: bool = False, template: str = "staff/case.html",
                 refusal: str | None = None) -> str:
     form = describe(case.kind)
+    printed = template == "staff/case_print.html"
     return render_template(
         template,
         case=case,
         form_def=form,
-        answer_rows=form_rows(form, case.answers, lambda source, code: municipality_name(code)),
+        # The case page names each answer by its short staff label; the print, in full.
+        answer_rows=form_rows(form, case.answers, lambda source, code: municipality_name(code),
+                              short_labels=not printed),
+        recorded_by=recorded_by(case),
         flags=[flag for flag in form.flags if flag.code in case.flags.get("codes", [])],
         client_language=languages()[case.language].name if case.language in languages()
         else case.language,
@@ -171,7 +207,7 @@ def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
         may_claim=cases.may_claim(case, current_user) and case.handler_id != current_user.id,
         may_reopen=cases.may_reopen(case, current_user),
         terms={"statuses": STATUSES, "reasons": CLOSE_REASONS, "outcomes": OUTCOMES,
-               "kinds": KINDS, "events": EVENT_LABELS},
+               "kinds": KINDS, "events": EVENT_LABELS, "channels": CASE_CHANNELS},
         label=label,
     )
 
@@ -193,27 +229,37 @@ def case_print(case_id: int) -> str:
 def run_action(name: str, case: Case, form: CaseActionForm) -> None:
     version = form.version.data
     data = form.data
+    waived = bool(data.get("no_contact_person_needed"))
     actions: dict[str, Callable[[], None]] = {
         "claim": lambda: cases.claim(case, current_user, version),
         "assign": lambda: cases.assign(case, current_user, version, data["assignee"]),
-        "status": lambda: cases.set_status(case, current_user, version, data["status"]),
+        "status": lambda: cases.set_status(case, current_user, version, data["status"],
+                                           no_contact_person_needed=waived),
         "contact-attempt": lambda: cases.log_contact_attempt(
             case, current_user, version, data["channel"], data["reached"] == "yes",
             data["note"] or ""),
         "note": lambda: cases.add_note(case, current_user, version, data["text"]),
         "outcomes": lambda: cases.record_outcomes(case, current_user, version,
-                                                  data["outcomes"], data["detail"] or ""),
+                                                  data["outcomes"], data["detail"] or "",
+                                                  no_contact_person_needed=waived),
         "contact-person": lambda: cases.name_contact_person(
-            case, current_user, version,
-            staff_id=int(data["staff_member"]) if data["staff_member"] else None,
-            name=data["name"] or "", title=data["title"] or ""),
+            case, current_user, version, contact_person(data)),
         "close": lambda: cases.close(case, current_user, version, data["reason"],
-                                     data["note"] or ""),
+                                     data["note"] or "", no_contact_person_needed=waived),
         "reopen": lambda: cases.reopen(case, current_user, version, data["status"]),
         "next-step": lambda: cases.set_next_step(case, current_user, version,
                                                  data["next_step"] or "", data["next_step_date"]),
     }
     actions[name]()
+
+
+def contact_person(data: dict) -> cases.ContactPerson:
+    """The contact-person form's answer: a member of the team, or someone outside it."""
+    reachable = {"phone": data["phone"] or "", "phone_shareable": bool(data["phone_shareable"])}
+    if data["staff_member"] == OUTSIDE:
+        return cases.ContactPerson(name=data["name"] or "", title=data["title"] or "",
+                                   organisation=data["organisation"] or "", **reachable)
+    return cases.ContactPerson(staff_id=int(data["staff_member"]), **reachable)
 
 
 @bp.post("/cases/<id:case_id>/<action>")
@@ -226,14 +272,52 @@ def case_action(case_id: int, action: str) -> str | Response | tuple[str, int]:
     forms = action_forms(found, (action, posted))
     if not forms[action].validate():
         return render_case(found, (action, posted)), 400
+    if isinstance(posted, ConfirmCloseForm) and not posted.confirmed.data:
+        # Only the confirmation page's button closes: a close from anywhere else is asked again.
+        return render_close_confirmation(found, posted, unconfirmed=True), 400
     try:
         run_action(action, found, posted)
     except cases.Conflict:
         cases.refresh(found)
         return render_case(found, (action, posted), conflict=True), 409
     except cases.NotAllowed as refused:
-        return render_case(found, (action, posted),
-                           refusal=refusal_message(found, refused.refusal)), 400
+        return refused_action(found, action, posted, refused.refusal)
     # Translators: short message (staff) at the top of the case page after an action was saved.
     flash(_("Saved."))
     return redirect(url_for("staff.case", case_id=found.id))
+
+
+def refused_action(case: Case, action: str, posted: CaseActionForm,
+                   refusal: cases.Refusal) -> tuple[str, int]:
+    """The page again with why: at the checkbox when the worker is asked to confirm that no
+    contact person is needed, else at the top of the case page."""
+    if refusal == cases.Refusal.NO_CONTACT_PERSON and "no_contact_person_needed" in posted:
+        posted["no_contact_person_needed"].errors = [no_contact_person_message()]
+        if isinstance(posted, ConfirmCloseForm):
+            return render_close_confirmation(case, posted), 400
+        return render_case(case, (action, posted)), 400
+    return render_case(case, (action, posted), refusal=refusal_message(case, refusal)), 400
+
+
+@bp.post("/cases/<id:case_id>/close/confirm")
+def close_confirm(case_id: int) -> str | tuple[str, int]:
+    """Closing, second step: the reason chosen on the case page, to confirm (or go back)."""
+    found = case_or_404(case_id)
+    posted = CloseForm()
+    if not posted.validate():
+        return render_case(found, ("close", posted)), 400
+    if found.status == "closed":
+        return render_case(found, ("close", posted),
+                           refusal=refusal_message(found, cases.Refusal.CLOSED)), 400
+    confirming = ConfirmCloseForm(formdata=None, version=posted.version.data,
+                                  reason=posted.reason.data, note=posted.note.data)
+    return render_close_confirmation(found, confirming)
+
+
+def render_close_confirmation(case: Case, form: ConfirmCloseForm,
+                              unconfirmed: bool = False) -> str:
+    checkbox = form.no_contact_person_needed
+    return render_template("staff/close_confirm.html", case=case, form=form,
+                           reason=label(CLOSE_REASONS, form.reason.data),
+                           unconfirmed=unconfirmed,
+                           problems=[(f"#{checkbox.id}", error) for error in checkbox.errors])

@@ -1,4 +1,9 @@
-"""Forms of the staff side; every case action carries the case version it was made on."""
+"""Forms of the staff side; every case action carries the case version it was made on.
+
+Choices that depend on the team (colleagues, municipalities) are filled in by the view
+before validating. Nothing is preselected where a wrong default would do harm: the close
+reason and the contact person start empty.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     Field,
     HiddenField,
     IntegerField,
@@ -18,22 +24,38 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import DateInput
 
-from app.casework.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES
+from app.casework.case_terms import (
+    CHANNELS,
+    CLOSE_REASONS,
+    OUTCOMES,
+    RECORDED_CHANNELS,
+    STATUSES,
+)
 from app.casework.cases import (
     ATTEMPT_NOTE_LIMIT,
     DETAIL_LIMIT,
     NEXT_STEP_LIMIT,
     NOTE_LIMIT,
+    PERSON_NAME_LIMIT,
+    PERSON_ORGANISATION_LIMIT,
+    PERSON_PHONE_LIMIT,
+    PERSON_TITLE_LIMIT,
+    REFERRER_LIMIT,
     local_today,
     next_step_days,
 )
 from app.forms import BaseForm
+from app.saate.forms import email as email_format
+from app.saate.forms import phone as phone_format
 from app.saate.forms import select_choices
-from app.saate.schema import Choice
+from app.saate.schema import CONTACT_LANGUAGE, EMAIL, FREE_TEXT_LIMIT, NAME, PHONE, YES_NO, Choice
 from app.text import clean_text
+
+# The contact-person list's choice for someone outside the team (the others are staff ids).
+OUTSIDE = "outside"
 
 
 def choices(terms: tuple[Choice, ...]) -> list[SelectChoice]:
@@ -59,10 +81,19 @@ class AssignForm(CaseActionForm):
     assignee = SelectField(_l("Assign to"), coerce=int, validate_choice=True)
 
 
+def no_contact_person_needed() -> BooleanField:
+    """The worker's word, when routing or closing with no asiakasvastaava named, that none
+    is needed (shown only while nobody is named; the event keeps it)."""
+    # Translators: checkbox (staff) shown when the worker routes or closes a case and no
+    # contact person (asiakasvastaava) has been named for the client.
+    return BooleanField(_l("No contact person is needed for this client"))
+
+
 class StatusForm(CaseActionForm):
     # Translators: label of the list of case statuses (staff) to change to.
     status = SelectField(_l("New status"),
                          choices=[c for c in choices(STATUSES) if c.value != "closed"])
+    no_contact_person_needed = no_contact_person_needed()
 
 
 class ContactAttemptForm(CaseActionForm):
@@ -92,21 +123,76 @@ class OutcomesForm(CaseActionForm):
     )
     # Translators: label of a text field (staff) for details of the triage outcome.
     detail = TextAreaField(_l("Details (optional)"), validators=[too_long(DETAIL_LIMIT)])
+    no_contact_person_needed = no_contact_person_needed()
 
 
 class ContactPersonForm(CaseActionForm):
-    staff_member = SelectField(_l("A member of the team"), coerce=str)
-    name = StringField(_l("Or someone outside the team: name"),
-                       validators=[Optional(), too_long(200)])
+    """A member of the team, or someone outside it with a title and an organisation.
+
+    The list starts empty: the view fills it with "", OUTSIDE and the team's members."""
+
+    # Translators: label of the list (staff) for choosing the client's contact person
+    # (asiakasvastaava): a member of the team, or "Someone outside the team".
+    # DataRequired: the empty first choice is offered, and judged after clean_text.
+    staff_member = SelectField(_l("Who is the contact person?"), coerce=str,
+                               validators=[DataRequired(
+                                   # Translators: error message (staff) when no contact person
+                                   # was chosen in the list.
+                                   message=_l("Choose a member of the team or “Someone outside "
+                                              "the team”"))])
+    # Translators: label of a text field (staff): the name of a contact person outside the team.
+    name = StringField(_l("Name (someone outside the team)"),
+                       validators=[Optional(), too_long(PERSON_NAME_LIMIT)])
     # Translators: label of a text field (staff): the contact person's job title, e.g. nurse.
-    title = StringField(_l("Title"), validators=[Optional(), too_long(120)])
+    title = StringField(_l("Title"), validators=[Optional(), too_long(PERSON_TITLE_LIMIT)])
+    # Translators: label of a text field (staff): where a contact person outside the team works,
+    # e.g. "Jyväskylän kaupungin sosiaalipalvelut".
+    organisation = StringField(_l("Organisation"),
+                               validators=[Optional(), too_long(PERSON_ORGANISATION_LIMIT)])
+    # Translators: label of a text field (staff): the contact person's work phone number.
+    phone = StringField(_l("Phone (optional)"),
+                        validators=[Optional(), phone_format, too_long(PERSON_PHONE_LIMIT)])
+    # Translators: checkbox (staff) under the contact person's phone number.
+    phone_shareable = BooleanField(_l("The client may see this phone number"))
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if self.staff_member.data == OUTSIDE:
+            for field, message in (
+                # Translators: error messages (staff) for a contact person outside the team.
+                (self.name, _l("Write the contact person's name")),
+                (self.title, _l("Write the contact person's title")),
+                (self.organisation, _l("Write the contact person's organisation")),
+            ):
+                if not field.errors and not (field.data or "").strip():
+                    field.errors = [str(message)]
+                    valid = False
+        return valid
 
 
 class CloseForm(CaseActionForm):
-    # Translators: label of the list of reasons (staff) when closing a case.
-    reason = SelectField(_l("Reason for closing"), choices=choices(CLOSE_REASONS))
+    """Closing, first step (on the case page): the reason, chosen from an empty start."""
+
+    reason = SelectField(
+        # Translators: label of the list of reasons (staff) when closing a case.
+        _l("Reason for closing"),
+        # Translators: the empty first option of the list of reasons for closing (staff).
+        choices=select_choices([("", _l("Choose a reason")), *((c.code, c.label)
+                                                               for c in CLOSE_REASONS)]),
+        validators=[DataRequired(
+            # Translators: error message (staff) when a case is closed without a reason.
+            message=_l("Choose a reason for closing"))])
     # Translators: label of a text field (staff) for a note when closing a case.
     note = TextAreaField(_l("Note (optional)"), validators=[too_long(NOTE_LIMIT)])
+
+
+class ConfirmCloseForm(CloseForm):
+    """Closing, second step (the confirmation page): the reason and note kept, and with no
+    contact person named, the worker's word that none is needed."""
+
+    # Sent by the confirmation page's button only: closing is never one click.
+    confirmed = BooleanField()
+    no_contact_person_needed = no_contact_person_needed()
 
 
 class ReopenForm(CaseActionForm):
@@ -195,6 +281,116 @@ class NextStepForm(CaseActionForm):
         return valid
 
 
+# --- Recording a contact that came by another channel (app/staff/new_case.py) -----------
+
+
+def _yes_no() -> list[SelectChoice]:
+    return select_choices((choice.code, choice.label) for choice in YES_NO)
+
+
+class RecordingForm(BaseForm):
+    """How the contact came in: the channel, the referrer (for a referral), urgency, and
+    the form's one-time key (sending it twice makes one case)."""
+
+    form_key = HiddenField()
+    channel = RadioField(
+        # Translators: label of the list (staff) of ways a contact came in: phone call,
+        # walk-in visit, e-contact, a professional's referral or consultation.
+        _l("How did the contact come in?"), choices=choices(RECORDED_CHANNELS),
+        # Translators: error message (staff) when the channel was not chosen.
+        validators=[InputRequired(message=_l("Choose how the contact came in"))])
+    referrer_organisation = StringField(
+        # Translators: label of a text field (staff), shown for a professional's referral: the
+        # organisation of the professional who referred the client (ohjaava taho).
+        _l("Referrer's organisation"), validators=[too_long(REFERRER_LIMIT)])
+    referrer_name = StringField(
+        # Translators: label of a text field (staff), shown for a professional's referral: the
+        # name of the professional who referred the client.
+        _l("Referrer's name"), validators=[too_long(REFERRER_LIMIT)])
+    urgent = RadioField(
+        # Translators: question (staff) when recording a contact: does the client need help
+        # urgently (then the team's shorter promise applies).
+        _l("Is it urgent?"), choices=_yes_no(),
+        # Translators: error message (staff) when "Is it urgent?" was not answered.
+        validators=[InputRequired(message=_l("Choose whether it is urgent"))])
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if self.channel.data == "referral":
+            for field, message in (
+                # Translators: error message (staff): a referral needs the referrer's
+                # organisation.
+                (self.referrer_organisation, _l("Write the referrer's organisation")),
+                # Translators: error message (staff): a referral needs the referrer's name.
+                (self.referrer_name, _l("Write the referrer's name")),
+            ):
+                if not field.errors and not (field.data or "").strip():
+                    field.errors = [str(message)]
+                    valid = False
+        return valid
+
+
+# Translators: error message (staff) when a worker records a contact for a municipality that
+# another team serves.
+OTHER_TEAM_MESSAGE = _l("Another team serves this municipality. You can record contacts only "
+                        "for your own teams' municipalities.")
+
+
+class NewContactForm(RecordingForm):
+    """A contact a worker records: who the client is and how to reach them, in short."""
+
+    # Translators: label of a text field (staff): the client's name.
+    name = StringField(_l("Client's name"), validators=[
+        # Translators: error message (staff) when the client's name was left empty.
+        InputRequired(message=_l("Write the client's name")), too_long(NAME.max_length or 100)])
+    # Translators: label of a text field (staff): the client's phone number.
+    phone = StringField(_l("Client's phone number"),
+                        validators=[phone_format, too_long(PHONE.max_length or 30)])
+    # Translators: label of a text field (staff): the client's e-mail address.
+    email = StringField(_l("Client's e-mail address"),
+                        validators=[email_format, too_long(EMAIL.max_length or 254)])
+    # The worker's teams' municipalities (filled in by the view).
+    municipality = SelectField(
+        # Translators: label of the list (staff) of the client's home municipality.
+        _l("Client's municipality"), validate_choice=False,
+        # Translators: error message (staff) when no municipality was chosen.
+        validators=[InputRequired(message=_l("Choose the client's municipality"))])
+    # Translators: label of the list (staff): the language in which the client wants to be
+    # contacted, Finnish or Swedish.
+    language = RadioField(_l("Contact language"), choices=choices(CONTACT_LANGUAGE),
+                          # Translators: error message (staff) when no language was chosen.
+                          validators=[InputRequired(message=_l("Choose the contact language"))])
+    # Translators: label of a text field (staff): what the client's contact is about, in short.
+    about = TextAreaField(_l("Short description"), validators=[too_long(FREE_TEXT_LIMIT)])
+
+    # Codes of municipalities that other teams serve: refused with their own message.
+    served_elsewhere: frozenset[str] = frozenset()
+
+    def validate_municipality(self, field: SelectField) -> None:
+        offered = {str(choice.value) for choice in field.choices or [] if choice.value}
+        if field.data in offered:
+            return
+        if field.data in self.served_elsewhere:
+            raise ValidationError(str(OTHER_TEAM_MESSAGE))
+        raise ValidationError(str(_l("Choose one of the options given")))
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        if not self.phone.errors and not self.email.errors and not (
+                (self.phone.data or "").strip() or (self.email.data or "").strip()):
+            # Translators: error message (staff) when neither a phone number nor an e-mail
+            # address of the client was given.
+            self.phone.errors = [str(_l("Give the client's phone number or e-mail address, "
+                                        "or both"))]
+            valid = False
+        return valid
+
+
+class StaffSaateForm(RecordingForm):
+    """The saate filled in on the client's behalf: how the contact came in; the saate's own
+    questions are the schema's step forms (app/saate/forms.py) on the same page."""
+
+
 ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     "claim": ClaimForm,
     "assign": AssignForm,
@@ -203,7 +399,7 @@ ACTION_FORMS: dict[str, type[CaseActionForm]] = {
     "note": NoteForm,
     "outcomes": OutcomesForm,
     "contact-person": ContactPersonForm,
-    "close": CloseForm,
+    "close": ConfirmCloseForm,  # posted from the confirmation page (CloseForm opens it)
     "reopen": ReopenForm,
     "next-step": NextStepForm,
 }

@@ -70,7 +70,7 @@ def test_worker_handles_a_swedish_saate(browser: Browser, live_server: LiveServe
     first.click()
     page.wait_for_url(re.compile(r".*/staff/cases/\d+$"))
     staff_page_ok(page)
-    assert "Svenska" in page.locator(".case-summary").inner_text()
+    assert "Svenska" in page.locator(".call-card").inner_text()
     page.screenshot(path=str(live_server.screenshots / "case-1280.png"), full_page=True)
 
     def act(summary_index: int | None, fill, submit_text_selector: str) -> None:  # type: ignore[no-untyped-def]
@@ -87,13 +87,19 @@ def test_worker_handles_a_swedish_saate(browser: Browser, live_server: LiveServe
                     page.check("#attempt-reached-0"),
                     page.fill("#attempt-note", "Sovittiin tapaaminen.")),
         "form[action$='/contact-attempt'] button")
+    # The contact person first: routing with nobody named would ask for the worker's word.
+    act(4, lambda: page.select_option("#person-staff_member", str(worker.id)),
+        "form[action$='/contact-person'] button")
     act(3, lambda: (page.check("#outcomes-outcomes-2"), page.check("#outcomes-outcomes-8"),
                     page.fill("#outcomes-detail", "Terveystarkastus ja Kela.")),
         "form[action$='/outcomes'] button")
-    act(4, lambda: page.select_option("#person-staff_member", str(worker.id)),
-        "form[action$='/contact-person'] button")
-    act(5, lambda: page.select_option("#close-reason", "routed"),
-        "form[action$='/close'] button")
+    # Closing in two steps: the reason, then the confirmation page's own button.
+    page.locator(".actions summary").nth(5).click()
+    page.select_option("#close-reason", "routed")
+    with page.expect_navigation():
+        page.locator("form[action$='/close/confirm'] button").click()
+    staff_page_ok(page)
+    act(None, lambda: None, "form[action$='/close'] button")
     timeline = page.locator(".timeline").inner_text()
     assert "Sovittiin tapaaminen." in timeline
 

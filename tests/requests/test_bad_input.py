@@ -2,9 +2,9 @@
 
 Fields are found by themselves: the saate and the contact request from the schema
 (app/saate/schema.py), every other form from its class (the staff action forms in
-ACTION_FORMS, sign-in, resume, feedback). `test_every_form_is_reached` fails for a
-form class or a POST route that no target here reaches, so a new form is either
-covered or noticed.
+ACTION_FORMS, the staff's forms for recording a contact, sign-in, resume, feedback).
+`test_every_form_is_reached` fails for a form class or a POST route that no target here
+reaches, so a new form is either covered or noticed.
 
 Each payload (tests/support/hostile.py) goes to every field of every target, in one
 request per form where the body limit allows. For each: no 500; where a field is
@@ -61,10 +61,13 @@ from app.public.crisis import CrisisForm
 from app.public.saate import ActionForm, ResumeForm
 from app.saate.bounds import TEXT_KINDS
 from app.saate.forms import SaateForm, form_class
+from app.saate.forms import email as email_format
+from app.saate.forms import phone as phone_format
 from app.saate.schema import CONTACT_REQUEST, FORMS, NONE, SAATE, Kind, Question
-from app.staff.forms import ACTION_FORMS, DayField
+from app.staff.forms import ACTION_FORMS, CloseForm, DayField, NewContactForm, StaffSaateForm
 from app.text import clean_text
 from tests.support.hostile import (
+    OUT_OF_CHOICES,
     PAYLOADS,
     SECOND_VALUE,
     Payload,
@@ -462,20 +465,52 @@ def run_crisis(battery: Battery) -> None:
 # --- The other forms, from their classes ----------------------------------------------------
 
 
+# With valid choices: the choice that makes a form keep its text fields (the others leave
+# them out): someone outside the team has a name, title and organisation; a referral has a
+# referrer. Otherwise the first real choice the page offers (not an empty "Choose…").
+PREFERRED_CHOICES = {"staff_member": "outside", "channel": "referral"}
+# Fields that check a format refuse every payload by design; with valid choices they get
+# valid text, so that the form's other text is judged (and kept) too.
+FORMATTED_TEXT = {phone_format: FAKE_PERSON["phone"], email_format: FAKE_PERSON["email"]}
+
+
+def formatted_text(unbound: UnboundField) -> str | None:
+    return next((FORMATTED_TEXT[v] for v in unbound.kwargs.get("validators", ())
+                 if v in FORMATTED_TEXT), None)
+
+
+def chosen(name: str, offered: list[str]) -> list[str]:
+    real = [value for value in offered if value]
+    if PREFERRED_CHOICES.get(name) in real:
+        return [PREFERRED_CHOICES[name]]
+    return real[:1] or offered[:1]
+
+
 def class_form_fields(form: type[FlaskForm], payload: Payload,
                       valid: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
-    """The payload in every field of the class; with `valid`, only in its text fields."""
+    """The payload in every field of the class; with `valid` (what the page offers), only in
+    its free-text fields. A choice the page does not show (a checkbox shown only when it
+    applies) is left out, as a browser would."""
     fields = []
     for name, unbound in class_fields(form).items():
         kind = field_kind(unbound)
         if valid is not None and kind == "day":
             values = [VALID_DAY.isoformat()]  # a day the field takes (the form may offer none)
         elif valid is not None and kind not in {"line", "lines", "secret"}:
-            values = valid[name][:1] * (3 if payload.repeated and kind == "choice" else 1)
+            if name not in valid:
+                continue
+            values = chosen(name, valid[name]) * (3 if payload.repeated and kind == "choice"
+                                                  else 1)
+        elif valid is not None and formatted_text(unbound) is not None:
+            values = [formatted_text(unbound)]  # type: ignore[list-item]
         elif kind in {"line", "lines", "secret"} and payload.repeated:
             values = [payload.text, SECOND_VALUE]
         elif kind in {"line", "lines", "secret"}:
             values = [payload.text]
+        elif payload.one_field_per_request:
+            # Too big to send to every field at once: the text fields get it; a choice
+            # refuses any code the page did not offer, long or not.
+            values = [OUT_OF_CHOICES]
         else:
             values = [payload.choice_value] * (3 if payload.repeated else 1)
         fields += [(name, value) for value in values]
@@ -572,6 +607,9 @@ def run_sign_in(battery: Battery) -> None:
 
 
 LAST_ACTIONS = ("close", "reopen")  # a closed case offers nothing but reopening
+# Actions whose form is on a page of its own, reached from the case page: closing is
+# confirmed on the page the case page's close/confirm form opens.
+CONFIRMED_ON = {"close": "close/confirm"}
 
 
 def actions_in_order() -> Iterator[tuple[str, type[FlaskForm]]]:
@@ -586,7 +624,31 @@ def close_if_open(case_id: int) -> None:
     staff = db.session.scalar(select(StaffUser).where(StaffUser.email == STAFF_EMAIL))
     case = cases.visible_case(staff, case_id)  # type: ignore[arg-type]
     if case is not None and case.status != "closed":
-        cases.close(case, staff, case.version, "other")  # type: ignore[arg-type]
+        cases.close(case, staff, case.version, "other",  # type: ignore[arg-type]
+                    no_contact_person_needed=True)
+
+
+def confirmation_page(battery: Battery, client: FlaskClient, case_path: str) -> str:
+    """The page the case page's close form opens (close/confirm, CloseForm): the payload
+    everywhere is refused at the reason, on the case page; valid choices with the payload in
+    the note open the confirmation page (a note too long is refused, then left out)."""
+    payload, step = battery.payload, f"{case_path}/{CONFIRMED_ON['close']}"
+    offered = page_forms(battery.get(case_path, client).text).get(step)
+    assert offered is not None, "the case page has no close form"
+    version = [("version", value) for value in offered["version"][:1]]
+    fields = [f for f in class_form_fields(CloseForm, payload) if f[0] != "version"]
+    response = battery.post(step, [*fields, *version], client)
+    assert response.status_code == 400 and refused(response.text, "reason")
+    fields = [f for f in class_form_fields(CloseForm, payload, offered) if f[0] != "version"]
+    battery.get(case_path, client)
+    response = battery.post(step, [*fields, *version], client)
+    if response.status_code == 400:
+        assert refused(response.text, "note")
+        battery.get(case_path, client)
+        response = battery.post(step, [(n, "" if n == "note" else v) for n, v in fields]
+                                + version, client)
+    assert response.status_code == 200, response.status_code
+    return response.text
 
 
 def run_staff_actions(battery: Battery) -> None:
@@ -600,12 +662,18 @@ def run_staff_actions(battery: Battery) -> None:
         db.session.expire_all()
         staff = db.session.scalar(select(StaffUser).where(StaffUser.email == STAFF_EMAIL))
         return cases.visible_case(staff, case_id).events  # type: ignore[arg-type, union-attr]
+
+    def form_page(name: str) -> str:
+        """The page that holds the action's form: the case page, or a page it leads to."""
+        if name in CONFIRMED_ON:
+            return confirmation_page(battery, client, case_path)
+        return battery.get(case_path, client).text
     shown: list[str] = []
     for name, form in actions_in_order():
         path = f"{case_path}/{name}"
         if name == "reopen":
             close_if_open(case_id)  # the payload may have been too long to close it with
-        offered = page_forms(battery.get(case_path, client).text).get(path)
+        offered = page_forms(form_page(name)).get(path)
         assert offered is not None, f"the case page has no {name} form"
         numbers = [n for n, u in class_fields(form).items() if field_kind(u) == "number"]
 
@@ -618,9 +686,10 @@ def run_staff_actions(battery: Battery) -> None:
         assert len(events()) == before
 
         # The payload everywhere, then valid choices with the payload in the text fields.
+        formatted = {n for n, u in class_fields(form).items() if formatted_text(u) is not None}
         for hostile in (True, False):
             fields = class_form_fields(form, payload, None if hostile else offered)
-            version = page_forms(battery.get(case_path, client).text)[path]["version"][:1]
+            version = page_forms(form_page(name))[path]["version"][:1]
             fields = [(n, v) for n, v in fields if n not in numbers]
             fields += [(n, v) for n in numbers for v in version]
             response = battery.post(path, fields, client)
@@ -628,6 +697,8 @@ def run_staff_actions(battery: Battery) -> None:
             if response.status_code == 302:
                 data = max(events(), key=lambda event: event.id).data
                 for field_name, kept in kept_by_field(form, payload).items():
+                    if field_name in formatted:
+                        continue
                     assert data.get(field_name) == kept, (name, field_name)
                     shown.append(kept)
                 for value in data.values():  # codes chosen more than once are kept once
@@ -645,6 +716,173 @@ def run_staff_actions(battery: Battery) -> None:
     check_access_log_csv(battery, client, names=(user.name,))
 
 
+# --- Recording a contact (issue 11): the short form and the saate filled in by staff -------
+
+VALID_LINE = "Testi"
+# The battery's staff member is in the Jyväskylä team: its municipality, a referral (so the
+# referrer's fields are kept), a contact in Swedish.
+RECORDING_CHOICES = {"channel": "referral", "urgent": "no", "language": "sv",
+                     "municipality": FAKE_PERSON["municipality"]}
+
+
+@dataclass
+class StaffForm:
+    """A staff page's form, its free-text fields and everything else a valid post needs."""
+
+    path: str
+    texts: dict[str, bool]  # field name -> multiline
+    limits: dict[str, int | None]
+    valid: Callable[[str], list[tuple[str, str]]]  # the other fields, valid, with the page's key
+    valid_texts: dict[str, str] = field(default_factory=dict)  # where "Testi" is not valid
+
+    def valid_text(self, name: str) -> str:
+        return self.valid_texts.get(name, VALID_LINE)
+
+
+def judge_texts(battery: Battery, client: FlaskClient, form: StaffForm) -> dict[str, str]:
+    """Which free-text fields take the payload ({name: the text kept}), judged on posts that
+    leave the municipality empty, so that nothing is recorded yet. A text over its limit is
+    refused at its field; a refused choice or text never makes a case."""
+    payload = battery.payload
+    groups = ([[name] for name in form.texts] if payload.one_field_per_request
+              else [list(form.texts)])
+    before = db.session.scalar(select(func.count(Case.id)))
+    accepted: dict[str, str] = {}
+    for group in groups:
+        page = battery.get(form.path, client).text
+        key = page_forms(page)[form.path]["form_key"][0]
+        texts = [(name, value) for name in form.texts
+                 for value in ((payload.text, SECOND_VALUE) if payload.repeated and name in group
+                               else (payload.text,) if name in group
+                               else (form.valid_text(name),))]
+        others = [(n, v) for n, v in form.valid(key) if n not in form.texts]
+        response = battery.post(form.path, [*texts, *[(n, "" if n == "municipality" else v)
+                                                      for n, v in others]], client)
+        assert response.status_code == 400, response.status_code
+        assert refused(response.text, "municipality")
+        for name in group:
+            kept = kept_text(payload.text, form.texts[name])
+            if not refused(response.text, name):
+                assert len(kept) <= (form.limits[name] or len(kept)), name
+                accepted[name] = kept
+    assert db.session.scalar(select(func.count(Case.id))) == before
+    return accepted
+
+
+def record_with(battery: Battery, client: FlaskClient, form: StaffForm,
+                accepted: dict[str, str]) -> Case:
+    """Post valid, with the payload in the text fields that took it: one new case."""
+    payload = battery.payload
+    page = battery.get(form.path, client).text
+    key = page_forms(page)[form.path]["form_key"][0]
+    texts = [(name, value) for name in form.texts
+             for value in (((payload.text, SECOND_VALUE) if payload.repeated else (payload.text,))
+                           if name in accepted else (form.valid_text(name),))]
+    others = [(n, v) for n, v in form.valid(key) if n not in form.texts]
+    response = battery.post(form.path, [*texts, *others], client)
+    assert response.status_code == 302, (form.path, response.status_code)
+    case = cases.find_by_submission_key(cases.STAFF_KEY_PREFIX + key)
+    assert case is not None
+    return case
+
+
+def hostile_fields(fields: list[tuple[str, str]], payload: Payload,
+                   texts: dict[str, bool]) -> list[tuple[str, str]]:
+    """The payload everywhere; a payload too big for that keeps to the choices (the texts are
+    judged one by one in judge_texts)."""
+    if not payload.one_field_per_request:
+        return fields
+    return [(name, "" if name in texts else
+             OUT_OF_CHOICES if value == payload.text else value) for name, value in fields]
+
+
+def all_refused_choices(battery: Battery, client: FlaskClient, form: StaffForm,
+                        choices: list[str], fields: list[tuple[str, str]]) -> None:
+    """The payload in every field, choices too: each choice refused at its field, no case."""
+    before = db.session.scalar(select(func.count(Case.id)))
+    battery.get(form.path, client)
+    response = battery.post(form.path, fields, client)
+    assert response.status_code == 400, response.status_code
+    for name in choices:
+        assert refused(response.text, name), (form.path, name)
+    assert db.session.scalar(select(func.count(Case.id))) == before
+
+
+def run_record_contact(battery: Battery) -> None:
+    """/staff/cases/new (NewContactForm), its fields found from the class and its page."""
+    payload = battery.payload
+    client, _ = battery.staff_member()
+    path = "/staff/cases/new"
+    unbound = class_fields(NewContactForm)
+    offered = page_forms(battery.get(path, client).text)[path]
+    assert set(unbound) <= set(offered), set(unbound) - set(offered)
+    texts = {name: field_kind(u) == "lines" for name, u in unbound.items()
+             if field_kind(u) in {"line", "lines"} and formatted_text(u) is None
+             and name != "form_key"}
+    choices = [name for name, u in unbound.items() if field_kind(u) == "choice"]
+
+    def valid(key: str) -> list[tuple[str, str]]:
+        fields = [(n, RECORDING_CHOICES.get(n) or chosen(n, offered[n])[0]) for n in choices]
+        fields += [(n, formatted_text(u)) for n, u in unbound.items()  # type: ignore[misc]
+                   if formatted_text(u) is not None]
+        return [*fields, ("form_key", key)]
+
+    form = StaffForm(path, texts, {n: field_limit(unbound[n]) for n in texts}, valid)
+    all_refused_choices(battery, client, form, choices, hostile_fields(
+        class_form_fields(NewContactForm, payload), payload, texts))
+    accepted = judge_texts(battery, client, form)
+    case = record_with(battery, client, form, accepted)
+    assert (case.channel, case.language) == ("referral", "sv")
+    stored = {"name": case.answers.get("name"), "about": case.answers.get("about", ""),
+              "referrer_organisation": case.referrer_organisation,
+              "referrer_name": case.referrer_name}
+    for name, kept in accepted.items():
+        assert stored[name] == kept, name
+    check_case_pages(battery, case, [kept for kept in accepted.values() if kept])
+
+
+def run_staff_saate(battery: Battery) -> None:
+    """/staff/cases/new/saate: StaffSaateForm's fields from its class, every question of the
+    saate from the schema, all on one page."""
+    payload = battery.payload
+    client, _ = battery.staff_member()
+    path = "/staff/cases/new/saate"
+    unbound = class_fields(StaffSaateForm)
+    offered = page_forms(battery.get(path, client).text)[path]
+    questions = SAATE.questions()
+    assert set(unbound) | {q.code for q in questions} <= set(offered)
+    texts = {name: False for name, u in unbound.items()
+             if field_kind(u) == "line" and name != "form_key"}
+    texts |= {q.code: q.kind == Kind.TEXTAREA for q in questions if q.kind in TEXT_KINDS}
+    limits = {name: field_limit(unbound[name]) for name in texts if name in unbound}
+    limits |= {q.code: q.max_length for q in questions if q.code in texts}
+    recording = [name for name, u in unbound.items() if field_kind(u) == "choice"]
+
+    def valid(key: str) -> list[tuple[str, str]]:
+        fields = [(n, RECORDING_CHOICES.get(n) or chosen(n, offered[n])[0]) for n in recording]
+        for question in questions:
+            fields += [(question.code, value) for value in valid_values(question)]
+        return [*fields, ("form_key", key)]
+
+    form = StaffForm(path, texts, limits, valid, {q.code: VALID_TEXT.get(q.kind, VALID_LINE)
+                                                  for q in questions if q.code in texts})
+    hostile = [*class_form_fields(StaffSaateForm, payload),
+               *[(q.code, value) for q in questions for value in hostile_values(q, payload)]]
+    all_refused_choices(battery, client, form, [*recording, *(
+        q.code for q in questions if q.kind not in TEXT_KINDS and q.show_if is None)],
+        hostile_fields(hostile, payload, texts))
+    accepted = judge_texts(battery, client, form)
+    case = record_with(battery, client, form, accepted)
+    assert (case.kind, case.channel) == ("saate", "referral")
+    for name, kept in accepted.items():
+        if name in unbound:
+            assert getattr(case, name) == kept, name
+        else:
+            question = SAATE.question(name)
+            assert case.answers.get(name, "") == kept_answer(question, payload), name
+    check_case_pages(battery, case, [kept for kept in accepted.values() if kept])
+
+
 TARGETS: dict[str, Callable[[Battery], None]] = {
     "saate": run_saate,
     "crisis": run_crisis,
@@ -654,6 +892,8 @@ TARGETS: dict[str, Callable[[Battery], None]] = {
     "status-mail": run_status_mail,
     "sign-in": run_sign_in,
     "staff-actions": run_staff_actions,
+    "record-contact": run_record_contact,
+    "staff-saate": run_staff_saate,
 }
 # Which target reaches each form class (the saate's step forms: their steps in the schema).
 REACHED_BY: dict[type[FlaskForm], str] = {
@@ -661,13 +901,15 @@ REACHED_BY: dict[type[FlaskForm], str] = {
     StatusMailForm: "status-mail",
     SignInForm: "sign-in", CodeForm: "sign-in",
     **{form: "staff-actions" for form in ACTION_FORMS.values()},
+    CloseForm: "staff-actions",  # the case page's close form opens the confirmation page
+    NewContactForm: "record-contact", StaffSaateForm: "staff-saate",
 }
 POSTED_BY_TARGETS = {
     "public.saate_start", "public.saate_step", "public.saate_check", "public.contact",
     "public.help_now",
     "public.give_feedback", "public.resume", "public.email_status_link", "auth.sign_in",
     "auth.sign_in_code",
-    "staff.case_action",
+    "staff.case_action", "staff.close_confirm", "staff.new_case", "staff.new_saate",
 }
 # Posts that carry no field of their own, only the CSRF token: (endpoint, its form or None).
 FIELDLESS_POSTS = {"auth.sign_out": None, "public.saate_delete": ActionForm}

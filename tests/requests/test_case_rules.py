@@ -74,7 +74,7 @@ def test_only_leads_assign_and_reopen(worker: StaffUser, colleague: StaffUser) -
     case = new_case()
     assert refusal_of(lambda: cases.assign(case, worker, case.version, colleague.id)) \
         == "leads_only"
-    cases.close(case, worker, case.version, "advice_enough")
+    cases.close(case, worker, case.version, "advice_enough", no_contact_person_needed=True)
     assert not cases.may_reopen(case, worker)
     assert refusal_of(lambda: cases.reopen(case, worker, case.version, "in_progress")) \
         == "leads_only"
@@ -86,7 +86,8 @@ def test_reopening_is_an_event_and_clears_the_close_reason(
 ) -> None:
     case = new_case()
     cases.claim(case, worker, case.version)
-    cases.close(case, worker, case.version, "not_reached", "Ei vastannut kolmesti.")
+    cases.close(case, worker, case.version, "not_reached", "Ei vastannut kolmesti.",
+                no_contact_person_needed=True)
     closed = stored(case.id)
     assert closed.close_reason == "not_reached" and closed.closed_at is not None
     assert cases.may_reopen(closed, lead)
@@ -105,13 +106,13 @@ def test_a_closed_case_changes_hands_or_status_only_after_reopening(
     worker: StaffUser, colleague: StaffUser, lead: StaffUser
 ) -> None:
     case = new_case()
-    cases.close(case, worker, case.version, "duplicate")
+    cases.close(case, worker, case.version, "duplicate", no_contact_person_needed=True)
     version = case.version
     for action in (
         lambda: cases.claim(case, colleague, version),
         lambda: cases.assign(case, lead, version, colleague.id),
         lambda: cases.set_status(case, worker, version, "in_progress"),
-        lambda: cases.close(case, worker, version, "other"),
+        lambda: cases.close(case, worker, version, "other", no_contact_person_needed=True),
     ):
         assert refusal_of(action) == "closed"
     assert refusal_of(lambda: cases.reopen(new_case(key="2"), lead, 1, "new")) == "not_closed"
@@ -123,7 +124,7 @@ def test_a_closed_case_changes_hands_or_status_only_after_reopening(
 def test_a_stale_version_is_a_conflict_before_any_rule(worker: StaffUser,
                                                        lead: StaffUser) -> None:
     case = new_case()
-    cases.close(case, lead, case.version, "duplicate")
+    cases.close(case, lead, case.version, "duplicate", no_contact_person_needed=True)
     with pytest.raises(cases.Conflict):
         cases.set_status(case, worker, 1, "in_progress")
 
@@ -148,7 +149,7 @@ def test_reopening_is_offered_to_leads_only(
     client: FlaskClient, app: Flask, worker: StaffUser, lead: StaffUser
 ) -> None:
     case = new_case()
-    cases.close(case, worker, case.version, "advice_enough")
+    cases.close(case, worker, case.version, "advice_enough", no_contact_person_needed=True)
     sign_in(client, worker)
     page = client.get(f"/staff/cases/{case.id}").text
     assert "/reopen" not in page and f"/cases/{case.id}/status" not in page
@@ -182,7 +183,8 @@ def test_a_note_that_lost_to_closing_is_kept_on_the_closed_case_page(
     case = new_case()
     sign_in(client, worker)
     version = case.version
-    cases.close(case, lead, version, "duplicate")  # while the worker was writing
+    # While the worker was writing:
+    cases.close(case, lead, version, "duplicate", no_contact_person_needed=True)
     response = staff_post(client, f"/staff/cases/{case.id}/note",
                           {"version": version, "text": "Asiakas soitti, kirjaan tämän."})
     assert response.status_code == 409

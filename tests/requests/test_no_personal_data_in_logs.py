@@ -27,6 +27,7 @@ from app.people.teams import create_team
 from tests.support.journey import VALID_STEPS, Journey
 from tests.support.logs import all_logs
 from tests.support.mail import Inbox, smtp_inbox
+from tests.support.pages import csrf_token
 from tests.support.staff import make_staff, sign_in, staff_post
 
 SAATE_PERSON = {"name": "Testi Lokiasiakas", "phone": "040 000 7531",
@@ -46,6 +47,15 @@ SAATE_TEXTS = {
 CONTACT_ABOUT = "Jag vill prata om min ork (lokitesti-kontakt)"
 FEEDBACK = "Helppo täyttää (lokitesti-palaute)"
 STAFF_NOTE = "Sovittu tapaaminen ensi viikolle (lokitesti-muistiinpano)"
+# A referral a worker records (issue 11), and a contact person outside the team.
+RECORDED_PERSON = {"name": "Testi Puhelinasiakas", "phone": "040 000 9753",
+                   "email": "puhelin.asiakas@example.test", "municipality": "179",
+                   "language": "fi", "about": "Soitti jaksamisesta (lokitesti-puhelu)"}
+REFERRER = {"referrer_organisation": "Keksitty Lokiklinikka (lokitesti-ohjaaja)",
+            "referrer_name": "Testi Lokiohjaaja"}
+OUTSIDE_PERSON = {"name": "Testi Lokivastaava", "title": "Keksitty sosiaaliohjaaja",
+                  "organisation": "Keksityt Lokipalvelut (lokitesti-vastaava)",
+                  "phone": "040 000 2468"}
 STATUS_PATH = re.compile(r'href="https?://[^/"]+(/(?:fi|sv)/status/([^"]+))"')
 SESSION_COOKIES = ("saate_session", "saate_staff")
 
@@ -128,21 +138,34 @@ def client_journey(app: Flask) -> list[str]:
             contact_status.group(2)]
 
 
+def record_referral(client: FlaskClient) -> None:
+    """A worker records a professional's referral made by phone (issue 11)."""
+    page = client.get("/staff/cases/new").text
+    response = client.post("/staff/cases/new", data={
+        **RECORDED_PERSON, **REFERRER, "channel": "referral", "urgent": "no",
+        "form_key": "b" * 32, "csrf_token": csrf_token(page)})
+    assert response.status_code == 302, response.status_code
+
+
 def triage(app: Flask, client: FlaskClient) -> None:
-    """A worker signs in with TOTP and takes each case from the queue to closed; an
-    admin reads the access log and exports it."""
+    """A worker signs in with TOTP, records a referral, and takes each case from the queue
+    to closed (the first with a contact person outside the team); an admin reads the
+    access log and exports it."""
     worker = make_staff("testi.tyontekija@example.test")
     sign_in(client, worker)
+    record_referral(client)
     assert client.get("/staff/").status_code == 200
-    for case in db.session.scalars(select(Case).order_by(Case.id)).all():
+    for number, case in enumerate(db.session.scalars(select(Case).order_by(Case.id)).all()):
         assert client.get(f"/staff/cases/{case.id}").status_code == 200
+        contact_person = ({"staff_member": "outside", **OUTSIDE_PERSON, "phone_shareable": "y"}
+                          if number == 0 else {"staff_member": str(worker.id)})
         steps = [
             ("claim", {}),
             ("contact-attempt", {"channel": "phone", "reached": "yes", "note": STAFF_NOTE}),
             ("note", {"text": STAFF_NOTE}),
+            ("contact-person", contact_person),
             ("outcomes", {"outcomes": ["health_check", "kela"], "detail": STAFF_NOTE}),
-            ("contact-person", {"staff_member": str(worker.id)}),
-            ("close", {"reason": "routed"}),
+            ("close", {"reason": "routed", "confirmed": "yes"}),  # the confirmation's post
         ]
         for version, (action, data) in enumerate(steps, start=case.version):
             response = staff_post(client, f"/staff/cases/{case.id}/{action}",
@@ -158,10 +181,12 @@ def triage(app: Flask, client: FlaskClient) -> None:
 
 def personal_values() -> list[str]:
     values = []
-    for person in (SAATE_PERSON, CONTACT_PERSON):
+    for person in (SAATE_PERSON, CONTACT_PERSON, RECORDED_PERSON):
         values += [person["name"], person["name"].split()[1], person["phone"],
                    person["phone"].replace(" ", ""), person["email"],
                    person["email"].split("@")[0]]
+    values += [*REFERRER.values(), *OUTSIDE_PERSON.values(), RECORDED_PERSON["about"],
+               OUTSIDE_PERSON["phone"].replace(" ", "")]
     for texts in SAATE_TEXTS.values():
         values += texts.values()
     return [*values, CONTACT_ABOUT, FEEDBACK, STAFF_NOTE, "lokitesti"]
@@ -180,12 +205,13 @@ def test_no_personal_data_in_logs_or_mail(app: Flask, client: FlaskClient,
     db.session.expire_all()
     stored = db.session.scalars(select(Case).order_by(Case.id)).all()
     assert [case.answers["name"] for case in stored] == [SAATE_PERSON["name"],
-                                                         CONTACT_PERSON["name"]]
+                                                         CONTACT_PERSON["name"],
+                                                         RECORDED_PERSON["name"]]
     assert all(case.status == "closed" for case in stored)
     logged = captured.text + caplog.text
     mail = [message_from_string(m, policy=policy.default) for m in inbox[0].messages]
     mail_text = "\n".join(m.as_string() + m.get_body().get_content() for m in mail)  # type: ignore[union-attr]
-    assert len(mail) == 2 and "new-case notice sent" in logged  # both were watched
+    assert len(mail) == 3 and "new-case notice sent" in logged  # all three were watched
     assert len(cookies.values) >= 4 and cookies.inside
 
     secrets = personal_values() + given + sorted(cookies.values) + sorted(

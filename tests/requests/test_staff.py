@@ -172,7 +172,8 @@ def test_queue_order_holds_across_pages(client: FlaskClient, app: Flask) -> None
     db.session.commit()
     for case in made[10:]:
         cases.claim(case, lead, case.version)
-    cases.close(made[1], lead, made[1].version, "other")  # urgent, but closed
+    cases.close(made[1], lead, made[1].version, "other",  # urgent, but closed
+                no_contact_person_needed=True)
     sign_in(client, lead)
     db.session.expire_all()
     stored = db.session.scalars(select(Case)).all()
@@ -242,12 +243,16 @@ def test_case_view_shows_answers_in_the_workers_language_and_logs_the_view(
     html = client.get(f"/staff/cases/{case.id}").text
     assert '<html lang="sv">' in html
     assert translated(app, "sv", "Unemployed jobseeker") in html
-    assert translated(app, "sv", "What is your situation now?") in html
+    # The case page names the answers by their short staff labels; the print, in full.
+    assert translated(app, "sv", "Situation now", "staff label") in html
+    assert translated(app, "sv", "What is your situation now?") not in html
     assert "Suomi" in html  # the client's language, named in itself
     assert translated(app, "sv", "Not working and no health check in 12 months: "
                                  "the working-age health check may fit") in html
+    printed = client.get(f"/staff/cases/{case.id}/print").text
+    assert translated(app, "sv", "What is your situation now?") in printed
     entries = db.session.scalars(select(AccessLogEntry).where(AccessLogEntry.case_id == case.id))
-    assert [(e.staff_id, e.action) for e in entries] == [(worker.id, "view")]
+    assert [(e.staff_id, e.action) for e in entries] == [(worker.id, "view"), (worker.id, "print")]
 
 
 def event_kinds(case_id: int) -> list[str]:
@@ -265,17 +270,17 @@ def test_every_action_appends_its_event(signed_in: FlaskClient, worker, app: Fla
         ("status", {"status": "waiting_for_client"}),
         ("contact-attempt", {"channel": "phone", "reached": "yes"}),
         ("note", {"text": "<script>alert(1)</script> Sovittu tapaaminen"}),
-        ("outcomes", {"outcomes": ["health_check", "kela"], "detail": "Kelan kuntoutus"}),
         ("contact-person", {"staff_member": str(worker.id)}),
-        ("close", {"reason": "routed"}),
+        ("outcomes", {"outcomes": ["health_check", "kela"], "detail": "Kelan kuntoutus"}),
+        ("close", {"reason": "routed", "confirmed": "yes"}),  # the confirmation page's post
     ]
     for version, (action, data) in enumerate(steps, start=1):
         response = staff_post(signed_in, f"/staff/cases/{case.id}/{action}",
                               {**data, "version": version})
         assert response.status_code == 302, (action, response.status_code)
     assert event_kinds(case.id) == ["sent", "claimed", "contact_attempt", "status_changed",
-                                    "contact_attempt", "note", "outcomes_recorded",
-                                    "contact_person_named", "closed"]
+                                    "contact_attempt", "note", "contact_person_named",
+                                    "outcomes_recorded", "closed"]
     stored = db.session.get(Case, case.id)
     assert stored.status == "closed" and stored.close_reason == "routed"
     assert stored.handler_id == worker.id and stored.contact_person_id == worker.id
@@ -365,8 +370,10 @@ def test_outside_contact_person(signed_in: FlaskClient, app: Flask) -> None:
     case = new_case()
     token = cases.status_token(case)
     staff_post(signed_in, f"/staff/cases/{case.id}/contact-person",
-               {"version": 1, "staff_member": "", "name": "Maija", "title": "sosiaaliohjaaja"})
-    assert "Maija, sosiaaliohjaaja" in app.test_client().get(f"/fi/status/{token}").text
+               {"version": 1, "staff_member": "outside", "name": "Maija Malli",
+                "title": "sosiaaliohjaaja", "organisation": "Testikunnan sosiaalipalvelut"})
+    assert "Maija, sosiaaliohjaaja, Testikunnan sosiaalipalvelut" in app.test_client().get(
+        f"/fi/status/{token}").text
 
 
 def test_access_log_for_admins_with_csv(client: FlaskClient, app: Flask, worker) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from app import catalogues
-from app.saate.schema import SAATE
+from app.saate.schema import FORMS, SAATE
 
 
 @dataclass(frozen=True)
@@ -125,8 +125,11 @@ def test_every_glossary_concept_appears_in_the_english_text() -> None:
 
 # --- Plain Finnish: the glossary's own plain terms on the client's pages -----------------------
 
-# The flags are hints for the worker: they live in the schema but only staff read them.
-STAFF_ONLY = {str(flag.label._args[-1]) for flag in SAATE.flags}  # type: ignore[attr-defined]
+# The flags are hints for the worker, and the staff labels name the questions in the staff
+# case view: they live in the schema but only staff read them.
+STAFF_ONLY = {str(flag.label._args[-1]) for flag in SAATE.flags} | {  # type: ignore[attr-defined]
+    str(question.staff_label._args[-1])  # type: ignore[union-attr]
+    for form in FORMS.values() for question in form.questions()}
 
 
 def client_plain_finnish() -> list[tuple[str, str]]:

@@ -26,10 +26,11 @@ def closed_saate(days_ago: int) -> Case:
     case = cases.create_case(SAATE, "fi", answers, f"{days_ago:032d}")
     worker = make_staff(f"testi{days_ago}@example.test")
     cases.add_note(case, worker, case.version, "Muistiinpano")
-    cases.record_outcomes(case, worker, case.version, ["kela"], "Lisätieto")
+    cases.record_outcomes(case, worker, case.version, ["kela"], "Lisätieto",
+                          no_contact_person_needed=True)
     cases.set_next_step(case, worker, case.version, "Soita Kelan päätöksen jälkeen",
                         cases.local_today())
-    cases.close(case, worker, case.version, "routed")
+    cases.close(case, worker, case.version, "routed", no_contact_person_needed=True)
     case.closed_at = utcnow() - timedelta(days=days_ago)
     db.session.commit()
     return case
