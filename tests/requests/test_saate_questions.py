@@ -347,7 +347,7 @@ def test_the_case_view_starts_with_how_to_contact_the_client(
     case = saate_case("1", interpreter="yes", interpreter_language="arabia")
     sign_in(client, worker)
     html = client.get(f"/staff/cases/{case.id}").text
-    block = html.index('class="contact-preferences"')
+    block = html.index('class="call-card"')  # issue 11: the call card comes first
     assert block < html.index('class="case-facts case-summary"')
     assert block < html.index('id="answers-title"')
     preferences = text_of(html[block: html.index("</section>", block)])
@@ -365,12 +365,13 @@ def test_contact_preferences_not_given_say_so(client: FlaskClient, app: Flask,
     contact = cases.create_case(CONTACT_REQUEST, "fi", dict(CONTACT_ANSWERS), "2".rjust(32, "0"))
     sign_in(client, worker)
     html = client.get(f"/staff/cases/{case.id}").text
-    block = html[html.index('class="contact-preferences"'): html.index("</section>")]
+    start = html.index('class="call-card"')
+    block = html[start: html.index("</section>", start)]
     not_answered = translated(app, "fi", "Not answered")
     assert f"{translated(app, 'fi', 'Ways of contact')} {not_answered}" in text_of(block)
     assert f"{translated(app, 'fi', 'Best time to call')} {not_answered}" in text_of(block)
     html = client.get(f"/staff/cases/{contact.id}").text
-    assert 'class="contact-preferences"' in html
+    assert 'class="call-card"' in html
 
 
 def test_the_named_worker_is_beside_the_contact_person(client: FlaskClient, app: Flask,

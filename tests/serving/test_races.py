@@ -163,11 +163,15 @@ ROUNDS: list[tuple[tuple[str, dict], tuple[str, dict]]] = [
     (("contact-attempt", {"channel": "phone", "reached": "no",
                           "note": "Kierros 2: ei vastannut."}),
      ("note", {"text": "Kierros 2: lähetin tekstiviestin."})),
-    (("claim", {}), ("outcomes", {"outcomes": ["kela"], "detail": "Kierros 3: Kelan kuntoutus."})),
+    (("claim", {}), ("outcomes", {"outcomes": ["kela"], "detail": "Kierros 3: Kelan kuntoutus.",
+                                  "no_contact_person_needed": "yes"})),
     (("claim", {}), ("claim", {})),
     (("status", {"status": "waiting_for_client"}),
-     ("contact-person", {"staff_member": "", "name": "Kierros 5", "title": "sosiaaliohjaaja"})),
-    (("close", {"reason": "routed", "note": "Kierros 6: ohjattu Kelaan."}),
+     ("contact-person", {"staff_member": "outside", "name": "Kierros 5",
+                         "title": "sosiaaliohjaaja", "organisation": "Keksityt palvelut"})),
+    # Closing as the confirmation page posts it (issue 11: two steps).
+    (("close", {"reason": "routed", "note": "Kierros 6: ohjattu Kelaan.", "confirmed": "yes",
+                "no_contact_person_needed": "yes"}),
      ("note", {"text": "Kierros 6: asiakas soitti takaisin."})),
 ]
 TYPED = {"text", "note", "detail", "name"}
