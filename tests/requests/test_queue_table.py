@@ -169,7 +169,7 @@ def mixed_cases(app: Flask, worker: StaffUser, colleague: StaffUser) -> list[Cas
     for n, case in enumerate(made):
         if n % 3 == 1 and case.handler_id:
             set_step(case, f"Askel {n}", (n * 2) % 9 - 4)  # overdue, today or ahead
-    cases.close(made[5], worker, made[5].version, "other")
+    cases.close(made[5], worker, made[5].version, "other", no_contact_person_needed=True)
     return made
 
 
@@ -350,7 +350,7 @@ def test_another_teams_case_gets_no_next_step(signed_in: FlaskClient) -> None:
 
 def test_a_closed_case_gets_no_next_step(signed_in: FlaskClient, worker: StaffUser) -> None:
     case = new_case()
-    cases.close(case, worker, case.version, "other")
+    cases.close(case, worker, case.version, "other", no_contact_person_needed=True)
     case_id = case.id
     day = (cases.local_today() + timedelta(days=2)).isoformat()
     response = step_post(signed_in, case_id, 2, "Soita", day)
@@ -388,7 +388,7 @@ def test_my_clients_lists_my_open_cases_overdue_steps_first(
     set_step(made[2], "Myöhässä", -1)
     # made[3]: no next step; made[4] closed with a next step left on it.
     set_step(made[4], "Suljettu", -9)
-    cases.close(made[4], worker, made[4].version, "other")
+    cases.close(made[4], worker, made[4].version, "other", no_contact_person_needed=True)
     set_step(made[5], "Kollegan", -3)
     ids, other_id = [case.id for case in made], other_team.id
     html = signed_in.get("/staff/?mine=1").text
@@ -448,7 +448,8 @@ def test_workload_for_leads_counts_per_worker(client: FlaskClient, app: Flask, w
     set_step(stored(made[2].id), "Myöhässä", -1)
     set_step(stored(made[3].id), "Tänään", 0)
     set_step(stored(made[4].id), "Myöhässä", -3)
-    cases.close(stored(made[0].id), worker, stored(made[0].id).version, "other")
+    cases.close(stored(made[0].id), worker, stored(made[0].id).version, "other",
+                no_contact_person_needed=True)
     other_team = new_case("931", key="9")
     outsider = make_staff("testi.pohjoinen@example.test", name="Testi Pohjoinen",
                           teams=("pohjoinen",))

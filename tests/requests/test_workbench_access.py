@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from app.casework.cases import local_today
 from app.extensions import db
 from app.models import Case, CaseEvent, StaffUser
 from app.staff.forms import ACTION_FORMS
@@ -42,6 +43,8 @@ ACTION_POSTS: dict[str, Callable[[StaffUser], dict]] = {
     "status": lambda lead: {"status": "in_progress", "no_contact_person_needed": "y"},
     "contact-attempt": lambda lead: {"channel": "phone", "reached": "yes", "note": "Soitettu."},
     "note": lambda lead: {"text": "Keksitty muistiinpano."},
+    "next-step": lambda lead: {"next_step": "Soita uudelleen.",
+                               "next_step_date": local_today().isoformat()},
     "outcomes": lambda lead: {"outcomes": ["health_check"], "no_contact_person_needed": "y"},
     "contact-person": lambda lead: OUTSIDE,
     "close": lambda lead: {"reason": "duplicate", "confirmed": "y",
