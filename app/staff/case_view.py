@@ -195,7 +195,8 @@ def run_action(name: str, case: Case, form: CaseActionForm) -> None:
     data = form.data
     actions: dict[str, Callable[[], None]] = {
         "claim": lambda: cases.claim(case, current_user, version),
-        "assign": lambda: cases.assign(case, current_user, version, data["assignee"]),
+        "assign": lambda: cases.assign(case, current_user, version, data["assignee"],
+                                       data["reason"] or ""),
         "status": lambda: cases.set_status(case, current_user, version, data["status"]),
         "contact-attempt": lambda: cases.log_contact_attempt(
             case, current_user, version, data["channel"], data["reached"] == "yes",

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.casework.case_terms import CHANNELS, CLOSE_REASONS, OUTCOMES, STATUSES
-from app.casework.cases import ATTEMPT_NOTE_LIMIT, DETAIL_LIMIT, NOTE_LIMIT
+from app.casework.cases import ATTEMPT_NOTE_LIMIT, DETAIL_LIMIT, NOTE_LIMIT, REASON_LIMIT
 from app.forms import BaseForm
 from app.saate.forms import select_choices
 from app.saate.schema import Choice
@@ -43,6 +43,9 @@ class ClaimForm(CaseActionForm):
 class AssignForm(CaseActionForm):
     # Translators: label of the list of colleagues (staff) to whom the case can be given.
     assignee = SelectField(_l("Assign to"), coerce=int, validate_choice=True)
+    # Translators: label of an optional text field (team lead) beside "Assign to": why the case
+    # changes hands, shown in the case's timeline.
+    reason = StringField(_l("Reason (optional)"), validators=[too_long(REASON_LIMIT)])
 
 
 class StatusForm(CaseActionForm):
