@@ -16,7 +16,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    StopValidation,
+    ValidationError,
+)
 
 from app.casework.cases import REASON_LIMIT
 from app.forms import BaseForm
@@ -52,7 +59,19 @@ def optional_id(value: Any) -> int | None:
 
 
 def required(message: Any) -> InputRequired:
+    """A choice must be made."""
     return InputRequired(message=message)
+
+
+def filled(message: Any) -> Any:
+    """Text must be written: spaces alone are nothing."""
+
+    def check(form: BaseForm, field: Any) -> None:
+        if not (field.data or "").strip():
+            field.errors[:] = []
+            raise StopValidation(str(message))
+
+    return check
 
 
 def email_address(form: BaseForm, field: Any) -> None:
@@ -67,17 +86,17 @@ class StaffForm(BaseForm):
 
     email = StringField(_l("E-mail address"), validators=[
         # Translators: error message (staff admin) when the e-mail field is empty.
-        required(_l("Write the e-mail address")), email_address,
+        filled(_l("Write the e-mail address")), email_address,
         too_long(accounts.EMAIL_LIMIT)])
     # Translators: label of the staff member's full name (staff admin pages).
     name = StringField(_l("Full name"), validators=[
         # Translators: error message (staff admin) when the name field is empty.
-        required(_l("Write the name")), too_long(accounts.NAME_LIMIT)])
+        filled(_l("Write the name")), too_long(accounts.NAME_LIMIT)])
     # Translators: label (staff admin) of a staff member's job title, shown to clients with the
     # first name, e.g. "terveydenhoitaja".
     title = StringField(_l("Job title (shown to clients)"), validators=[
         # Translators: error message (staff admin) when the job title field is empty.
-        required(_l("Write the job title")), too_long(accounts.TITLE_LIMIT)])
+        filled(_l("Write the job title")), too_long(accounts.TITLE_LIMIT)])
     # Translators: label (staff admin) of the choice of a staff member's role.
     role = RadioField(_l("Role"), choices=role_choices(),
                       # Translators: error message (staff admin) when no role was chosen.
@@ -124,7 +143,7 @@ class ReassignForm(BaseForm):
     # each case's timeline.
     reason = StringField(_l("Reason"), validators=[
         # Translators: error message (team lead) when the reason for reassigning is empty.
-        required(_l("Write the reason")), too_long(REASON_LIMIT)])
+        filled(_l("Write the reason")), too_long(REASON_LIMIT)])
 
     def validate_cases(self, field: Any) -> None:
         if not all(PICKED_CASE.fullmatch(value or "") for value in field.data or []):
@@ -183,7 +202,7 @@ def days(label: Any) -> IntegerField:
 class TeamForm(BaseForm):
     # Translators: label (staff admin) of a team's name, e.g. "Jyväskylän työkyvyn tuen tiimi".
     name = StringField(_l("Team name"), validators=[
-        required(_l("Write the name")), too_long(teams.NAME_LIMIT)])
+        filled(_l("Write the name")), too_long(teams.NAME_LIMIT)])
     # Translators: label (staff admin) of the team's municipalities, typed as a list.
     municipalities = TextAreaField(_l("Municipalities it serves"), validators=[
         known_municipalities, too_long(4000)])
@@ -195,10 +214,10 @@ class TeamForm(BaseForm):
     # Translators: label (staff admin) of the team's phone number, shown to clients.
     phone = StringField(_l("Phone number"), validators=[
         # Translators: error message (staff admin) when the team's phone number is empty.
-        required(_l("Write the phone number")), phone_number, too_long(teams.PHONE_LIMIT)])
+        filled(_l("Write the phone number")), phone_number, too_long(teams.PHONE_LIMIT)])
     # Translators: label (staff admin) of when the team's phone is answered.
     opening_hours = StringField(_l("Phone hours"), validators=[
-        required(_l("Write the hours like this: mon-thu 08:00-16:00, fri 08:00-15:00")),
+        filled(_l("Write the hours like this: mon-thu 08:00-16:00, fri 08:00-15:00")),
         valid_opening_hours])
     # Translators: label (staff admin) of the team's shared e-mail address for new-case notices.
     email = StringField(_l("Notification address (optional)"), validators=[
@@ -236,7 +255,7 @@ class NewTeamForm(TeamForm):
     # "jyvaskyla".
     slug = StringField(_l("Short name (letters a-z, digits and dashes)"), validators=[
         # Translators: error message (staff admin) when the team's short name is empty.
-        required(_l("Write the short name")), too_long(teams.SLUG_LIMIT)])
+        filled(_l("Write the short name")), too_long(teams.SLUG_LIMIT)])
 
     def validate_slug(self, field: Any) -> None:
         if not teams.SLUG_SHAPE.fullmatch(field.data or ""):
@@ -251,7 +270,7 @@ class SetupForm(BaseForm):
     # Translators: label on the staff set-up page (a new staff member chooses their password).
     password = PasswordField(_l("Choose a password"), validators=[
         # Translators: error message on the staff set-up page when no password was typed.
-        required(_l("Choose a password")),
+        filled(_l("Choose a password")),
         Length(min=accounts.MIN_PASSWORD_LENGTH, max=accounts.MAX_PASSWORD_LENGTH,
                # Translators: error message on the staff set-up page; %(min)d and %(max)d are
                # numbers of characters, e.g. 12 and 200.
@@ -260,8 +279,8 @@ class SetupForm(BaseForm):
     password_again = PasswordField(_l("The same password again"), validators=[
         # Translators: error message on the staff set-up page when the second password field is
         # empty.
-        required(_l("Write the password again")),
+        filled(_l("Write the password again")),
         # Translators: error message on the staff set-up page when the two passwords differ.
         EqualTo("password", message=_l("The passwords are not the same"))])
     code = StringField(_l("Code from your authenticator app"), validators=[
-        required(_l("Enter the six-digit code")), too_long(20)])
+        filled(_l("Enter the six-digit code")), too_long(20)])
