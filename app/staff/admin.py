@@ -33,6 +33,7 @@ from app.links import external_url
 from app.models import Case, StaffRole, StaffUser, Team
 from app.people import accounts, admin_audit, setup_links, teams
 from app.saate.forms import select_choices
+from app.text import isolated
 
 from . import bp
 from .access import require_admin
@@ -60,7 +61,8 @@ def staff_or_404(staff_id: int) -> StaffUser:
 
 
 def team_choices() -> list:
-    return select_choices((team.id, team.name) for team in teams.list_teams())
+    """Teams as checkbox labels: their names are typed text, isolated (bidi)."""
+    return select_choices((team.id, isolated(team.name)) for team in teams.list_teams())
 
 
 # --- Staff ---------------------------------------------------------------------------------
