@@ -20,6 +20,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext, refresh
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -206,16 +207,26 @@ def admin_staff_deactivate(staff_id: int) -> str | Response | tuple[str, int]:
     ), 400 if error else 200
 
 
-def deactivated_message(member: StaffUser, released: int) -> str:
+def said(message: str) -> Markup:
+    """A flash message kept as markup through the session, so the <bdi> of its names stays.
+
+    Only for a catalogue message (trusted, as Jinja's autoescaped gettext trusts it) whose
+    every value went in escaped: text through app.text.isolated, lists through references,
+    numbers as %(num)d.
+    """
+    return Markup(message)  # noqa: S704  (our catalogue's text; every value escaped)
+
+
+def deactivated_message(member: StaffUser, released: int) -> Markup:
     if released:
         # Translators: message (staff admin) after deactivating; %(name)s is the person,
         # %(num)d how many of their open cases went back to the queue.
-        return ngettext("%(name)s has been deactivated. %(num)d open case went back to the "
-                        "queue, unassigned.",
-                        "%(name)s has been deactivated. %(num)d open cases went back to the "
-                        "queue, unassigned.", released, name=member.name)
+        return said(ngettext("%(name)s has been deactivated. %(num)d open case went back to the "
+                             "queue, unassigned.",
+                             "%(name)s has been deactivated. %(num)d open cases went back to "
+                             "the queue, unassigned.", released, name=isolated(member.name)))
     # Translators: message (staff admin) after deactivating; %(name)s is the person.
-    return _("%(name)s has been deactivated.", name=member.name)
+    return said(_("%(name)s has been deactivated.", name=isolated(member.name)))
 
 
 # --- Reassigning (leads and admins) ----------------------------------------------------------
@@ -292,38 +303,39 @@ def assignee_choices(member: StaffUser, visible: list[Case]) -> list:
     ])
 
 
-def reassigned_messages(result: cases.Reassigned, assignee_id: int) -> list[str]:
+def reassigned_messages(result: cases.Reassigned, assignee_id: int) -> list[Markup]:
     assignee = db.session.get(StaffUser, assignee_id)
-    name = assignee.name if assignee else ""
+    name = isolated(assignee.name if assignee else "")
     messages = []
     if result.done:
         # Translators: message (team lead) after reassigning; %(num)d cases, %(name)s the new
         # handler.
-        messages.append(ngettext("%(num)d case was given to %(name)s.",
-                                 "%(num)d cases were given to %(name)s.",
-                                 len(result.done), name=name))
+        messages.append(said(ngettext("%(num)d case was given to %(name)s.",
+                                      "%(num)d cases were given to %(name)s.",
+                                      len(result.done), name=name)))
     if result.conflicts:
         # Translators: message (team lead) after reassigning; %(references)s lists reference
         # codes, e.g. "ABCD-EFGH, ACDE-FGHJ".
-        messages.append(_("Someone else changed these cases meanwhile, so they were not "
-                          "reassigned: %(references)s. Check them and try again.",
-                          references=references(result.conflicts)))
+        messages.append(said(_("Someone else changed these cases meanwhile, so they were not "
+                               "reassigned: %(references)s. Check them and try again.",
+                               references=references(result.conflicts))))
     if result.refused:
         # Translators: message (team lead) after reassigning; %(name)s is the chosen colleague,
         # %(references)s lists reference codes.
-        messages.append(_("These cases could not go to %(name)s: %(references)s. They are "
-                          "closed, or %(name)s is not in their team.",
-                          name=name, references=references(result.refused)))
+        messages.append(said(_("These cases could not go to %(name)s: %(references)s. They are "
+                               "closed, or %(name)s is not in their team.",
+                               name=name, references=references(result.refused))))
     if result.missing:
         # Translators: message (team lead) after reassigning when some chosen cases could not be
         # found (e.g. deleted); %(num)d is how many.
-        messages.append(ngettext("%(num)d case was not found.", "%(num)d cases were not found.",
-                                 result.missing))
+        messages.append(said(ngettext("%(num)d case was not found.",
+                                      "%(num)d cases were not found.", result.missing)))
     return messages
 
 
-def references(found: list[Case]) -> str:
-    return ", ".join(case.display_reference for case in found)
+def references(found: list[Case]) -> Markup:
+    """Reference codes, escaped (they are only our own alphabet and a dash anyway)."""
+    return Markup(", ").join(case.display_reference for case in found)
 
 
 # --- Teams ---------------------------------------------------------------------------------
@@ -364,7 +376,8 @@ def admin_team(team_id: int) -> str | Response | tuple[str, int]:
             for name, other in update.moved:
                 # Translators: message (staff admin) after saving a team; %(name)s is a
                 # municipality, %(team)s the team that served it before.
-                flash(_("%(name)s moved here from %(team)s.", name=name, team=other))
+                flash(said(_("%(name)s moved here from %(team)s.", name=isolated(name),
+                             team=isolated(other))))
             return redirect(url_for("staff.admin_team", team_id=team.id))
     return render_template(
         "staff/admin/team.html", team=team, form=form,
@@ -395,7 +408,8 @@ def admin_team_new() -> str | Response | tuple[str, int]:
                                      actor=current_user, **form.settings())
             flash(_("Saved."))
             for name, other in moved:
-                flash(_("%(name)s moved here from %(team)s.", name=name, team=other))
+                flash(said(_("%(name)s moved here from %(team)s.", name=isolated(name),
+                             team=isolated(other))))
             return redirect(url_for("staff.admin_team", team_id=team.id))
     return render_template("staff/admin/team_new.html", form=form), 400 if form.errors else 200
 

@@ -119,10 +119,6 @@ class StaffChangeForm(BaseForm):
                                 validators=[required(_l("Choose at least one team"))])
 
 
-class NewSetupLinkForm(BaseForm):
-    """A new set-up link (a reset of the sign-in): only the CSRF token."""
-
-
 class DeactivateForm(BaseForm):
     # Translators: checkbox (staff admin) on the deactivation page of a staff member who still
     # has open cases.
