@@ -14,11 +14,12 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app import backup, catalogues, demo, migrate
-from app.casework import retention
+from app.casework import cases, retention
 from app.extensions import db
 from app.i18n import languages
-from app.models import DEFAULT_OPENING_HOURS
-from app.people import accounts, teams
+from app.links import external_url
+from app.models import DEFAULT_OPENING_HOURS, StaffUser
+from app.people import accounts, setup_links, teams
 from app.text import clean_text
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
@@ -240,6 +241,37 @@ def teams_update(slug: str, contact_days: int | None, urgent_contact_days: int |
                f"within {team.urgent_contact_days}; phone {team.phone}, {team.opening_hours}.")
 
 
+@teams_cli.command("list")
+def teams_list() -> None:
+    """Print every team, one a line, tab-separated: slug, name, municipalities (code name,
+    comma-separated), promised contact days, urgent days, phone, intake (open or paused)."""
+    click.echo("slug\tname\tmunicipalities\tcontact_days\turgent_days\tphone\tintake")
+    for team in teams.list_teams():
+        served = ", ".join(f"{m.code} {m.name_fi}" for m in team.municipalities)
+        click.echo("\t".join([
+            team.slug, one_line(team.name), served, str(team.contact_days),
+            str(team.urgent_contact_days), one_line(team.phone),
+            "paused" if team.intake_paused else "open"]))
+
+
+def one_line(text: str) -> str:
+    """A value for a tab-separated line: no tabs or line breaks in it."""
+    return " ".join(text.split())
+
+
+@staff_cli.command("list")
+def staff_list() -> None:
+    """Print every staff member, deactivated ones too, one a line, tab-separated: e-mail,
+    name, role, teams (slugs, comma-separated), active (yes or no), set up (yes, or no
+    while the set-up link has not been used)."""
+    click.echo("email\tname\trole\tteams\tactive\tset_up")
+    for user in accounts.list_staff():
+        click.echo("\t".join([
+            user.email, one_line(user.name), user.role,
+            ",".join(sorted(team.slug for team in user.teams)),
+            "yes" if user.active else "no", "yes" if accounts.has_password(user) else "no"]))
+
+
 @staff_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True, callback=clean_name)
@@ -248,12 +280,17 @@ def teams_update(slug: str, contact_days: int | None, urgent_contact_days: int |
 @click.option("--role", type=click.Choice(["worker", "lead", "admin"]), required=True)
 @click.option("--team", "team_slugs", multiple=True, required=True)
 @click.option("--ui-language", type=click.Choice(["fi", "sv"]), default="fi")
-@click.option("--password-stdin", is_flag=True, required=True,
-              help="Read the password from standard input.")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input and print the authenticator "
+                   "(otpauth://) URI. Without it the account gets a set-up link instead.")
 def staff_create(email: str, name: str, title: str, role: str, team_slugs: tuple[str, ...],
                  ui_language: str, password_stdin: bool) -> None:
-    """Create a staff member and print the authenticator (otpauth://) URI."""
-    password = sys.stdin.readline().rstrip("\n")
+    """Create a staff member.
+
+    Without --password-stdin, print a one-time set-up link (valid 48 hours) on which
+    they choose their password and enrol their authenticator: no password travels.
+    """
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     try:
         user = accounts.create_staff(
             email=email, name=name, title=title, role=role, team_slugs=list(team_slugs),
@@ -261,7 +298,36 @@ def staff_create(email: str, name: str, title: str, role: str, team_slugs: tuple
         )
     except ValueError as error:
         fail(str(error))
-    click.echo(accounts.otpauth_uri(user))
+    if password is not None:
+        click.echo(accounts.otpauth_uri(user))
+    else:
+        echo_setup_link(user, setup_links.Reason.NEW_ACCOUNT)
+
+
+@staff_cli.command("setup-link")
+@click.option("--email", required=True)
+def staff_setup_link(email: str) -> None:
+    """Print a new one-time set-up link (valid 48 hours) for the staff member.
+
+    On it they choose a password and enrol their authenticator. Earlier links end, and
+    so do the person's sessions and authenticator codes (a reset of their sign-in).
+    """
+    user = accounts.find_by_email(email)
+    if user is None:
+        fail("no staff member with that e-mail")
+    reason = (setup_links.Reason.RESET if accounts.has_password(user)  # type: ignore[arg-type]
+              else setup_links.Reason.NEW_ACCOUNT)
+    echo_setup_link(user, reason)  # type: ignore[arg-type]
+
+
+def echo_setup_link(user: StaffUser, reason: setup_links.Reason) -> None:
+    try:
+        issued = setup_links.issue(user, None, reason)
+    except ValueError as error:
+        fail(str(error))
+    click.echo(external_url("staff.setup", token=issued.token))
+    click.echo(f"Valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC, once. Pass it on by a "
+               "channel you trust.", err=True)
 
 
 @staff_cli.command("reset-2fa")
@@ -292,12 +358,23 @@ def staff_set_password(email: str, password_stdin: bool) -> None:
 @staff_cli.command("disable")
 @click.option("--email", required=True)
 def staff_disable(email: str) -> None:
-    """Stop a staff member from signing in; their sessions end."""
+    """Stop a staff member from signing in; their sessions and set-up links end.
+
+    Their open cases stay in their name (the command line is nobody to record moving
+    them): reassign them at /staff/admin/staff/<id>/reassign, as it prints.
+    """
+    user = accounts.find_by_email(email)
+    if user is None:
+        fail("no staff member with that e-mail")
+    open_cases = len(cases.open_cases_of(user))  # type: ignore[arg-type]
     try:
-        accounts.disable(email)
+        accounts.disable(email, open_cases=open_cases)
     except ValueError as error:
         fail(str(error))
     click.echo("Disabled.")
+    if open_cases:
+        click.echo(f"{open_cases} open case(s) are still theirs: reassign them at "
+                   f"{external_url('staff.reassign_cases', staff_id=user.id)}")  # type: ignore[union-attr]
 
 
 # --- demo -----------------------------------------------------------------------

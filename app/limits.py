@@ -77,6 +77,10 @@ LIMITS: dict[str, Rule] = {
         "guessing passwords across accounts; each account has its own limit (app/auth)"),
     "sign_in_code": Rule(
         "30 per 15 minutes", "failures", "guessing authenticator codes after a password"),
+    "staff_setup": Rule(
+        "30 per 15 minutes", "failures",
+        "a new staff member's set-up link (no sign-in): wrong codes or passwords that do not "
+        "match; the link itself is a 256-bit secret, valid 48 hours and once"),
 }
 
 # Redis that does not answer must not hold a request for long.

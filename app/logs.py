@@ -5,7 +5,8 @@ werkzeug's, gunicorn's), is made by `SafeLogRecord`: the record factory is the
 one place all of them pass through, whatever handlers a deployment or a test
 adds later. A record's message and traceback come out with
 
-- the secret of status links (`/<lang>/status/<token>`) masked,
+- the secret of status links (`/<lang>/status/<token>`) and of staff set-up links
+  (`/staff/setup/<token>`) masked,
 - query strings dropped from paths and URLs,
 - what a database error says about the values (PostgreSQL's `DETAIL:` and
   `CONTEXT:` lines, quoted values, bound parameters) withheld,
@@ -34,8 +35,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 # Like gunicorn's error log, so the two read alike.
 LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
-# Status tokens are URL-safe; "[redacted]" itself is not matched again.
-SECRET_IN_PATH = re.compile(r"(/status/)[\w%.~=-]+")
+# Status tokens and staff set-up tokens are URL-safe; "[redacted]" itself is not matched again.
+SECRET_IN_PATH = re.compile(r"(/status/|/staff/setup/)[\w%.~=-]+")
 # A path or URL (at the start, or after a space, quote, bracket or `=`) and its query.
 QUERY_STRING = re.compile(r"""(?<![^\s"'(\[=])((?:https?://[^\s/?"']+)?/[^\s?"']*)\?[^\s"']*""")
 # C0 and C1 controls, DEL, line and paragraph separators, bidi marks and overrides.

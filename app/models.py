@@ -93,6 +93,13 @@ class Team(Base):
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     notify_new_cases: Mapped[bool] = mapped_column(Boolean, default=False)
     retention_days: Mapped[int] = mapped_column(Integer, default=365)
+    # "Pause intake" (vastaanotto tauolla): the team's clients are shown the pause message and
+    # phone instead of sending a contact request or a saate. The crisis page always sends.
+    intake_paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    pause_message_fi: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    pause_message_sv: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The number to call while paused; the team's phone when empty.
+    pause_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     municipalities: Mapped[list[Municipality]] = relationship(
@@ -145,6 +152,53 @@ class StaffUser(UserMixin, Base):
     @property
     def first_name(self) -> str:
         return self.name.split()[0] if self.name.strip() else ""
+
+
+class StaffSetupLink(Base):
+    """A one-time link on which a staff member chooses a password and enrols an authenticator.
+
+    Made for a new account and when an admin resets someone's sign-in; valid 48 hours, once
+    (app/people/setup_links.py). Only the token's hash is kept.
+    """
+
+    __tablename__ = "staff_setup_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    # Who made it; None for the command line.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column()
+    # A newer link replaced it, or the account was deactivated.
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    staff: Mapped[StaffUser] = relationship(foreign_keys=[staff_id])
+
+
+class AdminAuditEntry(Base):
+    """Who changed which staff account or team, and when; append-only, no client data.
+
+    The names are kept as they were at the time: the record reads the same after a
+    staff member is renamed or deactivated.
+    """
+
+    __tablename__ = "admin_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    # None: the command line (flask staff …, flask teams …).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(String(32))
+    # "staff" or "team", and its id and name at the time.
+    target_kind: Mapped[str] = mapped_column(String(16))
+    target_id: Mapped[int] = mapped_column(Integer)
+    target_name: Mapped[str] = mapped_column(String(200))
+    # What changed: {field: [before, after]}, or facts such as {"cases_released": 2}.
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    __table_args__ = (Index("ix_admin_audit_target", "target_kind", "target_id", "id"),)
 
 
 class StaffSession(Base):

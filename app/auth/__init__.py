@@ -24,8 +24,9 @@ from app.sessions import is_staff_request
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
-# The only staff endpoints open without signing in.
-OPEN_ENDPOINTS = frozenset({"auth.sign_in", "auth.sign_in_code", "static"})
+# The only staff endpoints open without signing in (the set-up link is its own key:
+# app/people/setup_links.py).
+OPEN_ENDPOINTS = frozenset({"auth.sign_in", "auth.sign_in_code", "staff.setup", "static"})
 # The staff cookie's key for the session's token.
 SESSION_TOKEN = "staff_session"  # noqa: S105  (a key name, not a secret)
 

@@ -120,6 +120,9 @@ EVENT_LABELS = {
     # Translators: event in the case timeline (staff): the case was given to a worker; the
     # worker's name is shown below it.
     "assigned": _l("Assigned"),
+    # Translators: event in the case timeline (staff): the case lost its handler (their account
+    # was deactivated) and waits in the team's queue again.
+    "unassigned": _l("Back in the queue"),
     # Translators: event in the case timeline (staff); the old and new status are shown below it.
     "status_changed": _l("Status changed"),
     # Translators: event in the case timeline (staff), a noun: a worker tried to reach the client.

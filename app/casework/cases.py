@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -325,6 +326,7 @@ PERSON_NAME_LIMIT = 200
 PERSON_TITLE_LIMIT = 120
 PERSON_ORGANISATION_LIMIT = 200
 PERSON_PHONE_LIMIT = 40
+REASON_LIMIT = 500
 LEAD_ROLES = frozenset({StaffRole.LEAD, StaffRole.ADMIN})
 
 
@@ -422,8 +424,10 @@ def claim(case: Case, actor: StaffUser, version: int) -> None:
     _change(case, actor, version, "claimed", {}, handler_id=actor.id, status=status)
 
 
-def assign(case: Case, actor: StaffUser, version: int, assignee_id: int) -> None:
-    """A lead (or admin) gives the case to an active member of its team."""
+def assign(case: Case, actor: StaffUser, version: int, assignee_id: int,
+           reason: str = "") -> None:
+    """A lead (or admin) gives the case to an active member of its team, with an optional
+    reason for the timeline; the event keeps both handlers' names as they were."""
     _expect(case, version)
     if not is_lead(actor):
         raise NotAllowed(Refusal.LEADS_ONLY)
@@ -432,9 +436,87 @@ def assign(case: Case, actor: StaffUser, version: int, assignee_id: int) -> None
     if assignee is None or not assignee.active or case.team not in assignee.teams:
         raise NotAllowed
     status = CaseStatus.IN_PROGRESS if case.status == CaseStatus.NEW else case.status
-    _change(case, actor, version, "assigned", {"assignee_id": assignee.id,
-                                               "assignee": assignee.name},
-            handler_id=assignee.id, status=status)
+    data: dict[str, Any] = {"assignee_id": assignee.id, "assignee": assignee.name,
+                            "reason": reason.strip()[:REASON_LIMIT]}
+    if case.handler is not None and case.handler_id != assignee.id:
+        data["from_id"], data["from"] = case.handler.id, case.handler.name
+    _change(case, actor, version, "assigned", data, handler_id=assignee.id, status=status)
+
+
+def open_cases_of(handler: StaffUser) -> Sequence[Case]:
+    """The open cases in the handler's hands, urgent first, then by promised date."""
+    return db.session.scalars(
+        select(Case)
+        .where(Case.handler_id == handler.id, Case.status != CaseStatus.CLOSED)
+        .order_by(Case.urgent.desc(), Case.promised_contact_date, Case.created_at, Case.id)
+    ).all()
+
+
+@dataclass
+class Reassigned:
+    """What became of each case picked for reassigning (each one its own transaction)."""
+
+    done: list[Case] = field(default_factory=list)
+    # Changed by someone else since the page was loaded: nothing saved for these.
+    conflicts: list[Case] = field(default_factory=list)
+    # Closed meanwhile, or the new handler is not in the case's team.
+    refused: list[Case] = field(default_factory=list)
+    # Not a case of the lead's teams (or no case at all): looked like a missing one.
+    missing: int = 0
+
+
+def reassign_many(actor: StaffUser, picked: list[tuple[int, int]], assignee_id: int,
+                  reason: str) -> Reassigned:
+    """Give each picked (case id, version seen) to the assignee, one case at a time.
+
+    Each case is version-checked and committed on its own, so one conflict or refusal
+    leaves the others done; the result says which were which.
+    """
+    if not is_lead(actor):
+        raise NotAllowed(Refusal.LEADS_ONLY)
+    result = Reassigned()
+    for case_id, version in picked:
+        case = visible_case(actor, case_id)
+        if case is None:
+            result.missing += 1
+            continue
+        try:
+            assign(case, actor, version, assignee_id, reason)
+        except Conflict:
+            refresh(case)
+            result.conflicts.append(case)
+        except NotAllowed:
+            result.refused.append(case)
+        else:
+            result.done.append(case)
+    return result
+
+
+RELEASE_TRIES = 3
+
+
+def release_cases_of(handler: StaffUser, actor: StaffUser) -> int:
+    """Hand the open cases of a deactivated staff member back to their teams' queues,
+    unassigned, each with an "unassigned" event naming them. Returns how many.
+
+    A case someone changes meanwhile is read again and tried again (it may have
+    found a new handler already, and is then left alone).
+    """
+    released = 0
+    for case in open_cases_of(handler):
+        for _ in range(RELEASE_TRIES):
+            if case.handler_id != handler.id or case.status == CaseStatus.CLOSED:
+                break
+            try:
+                _change(case, actor, case.version, "unassigned",
+                        {"from_id": handler.id, "from": handler.name,
+                         "reason": "handler_deactivated"}, handler_id=None)
+            except Conflict:
+                refresh(case)
+                continue
+            released += 1
+            break
+    return released
 
 
 def set_status(case: Case, actor: StaffUser, version: int, status: str, *,

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date, time
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import DEFAULT_OPENING_HOURS, Municipality, Team
-from app.people.municipalities import resolve
+from app.models import DEFAULT_OPENING_HOURS, Municipality, StaffUser, Team
+from app.people import admin_audit
+from app.people.municipalities import MunicipalityName, resolve
 from app.workdays import is_holiday
 
 # The code stored for "other municipality or not sure"; such cases go to the default team.
@@ -24,6 +28,9 @@ HOURS_PART = re.compile(
 )
 
 OPENING_HOURS_LIMIT = 120  # the column's length
+# The columns' lengths (app/models.py Team).
+SLUG_LIMIT, NAME_LIMIT, PHONE_LIMIT, EMAIL_LIMIT, PAUSE_MESSAGE_LIMIT = 64, 200, 40, 254, 500
+SLUG_SHAPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 Hours = dict[int, tuple[time, time]]
 
 
@@ -89,58 +96,204 @@ def create_team(
     email: str | None = None,
     is_default: bool = False,
     notify_new_cases: bool = False,
+    take_over: bool = False,
+    actor: StaffUser | None = None,
+    **pause: Any,
 ) -> Team:
-    """Create a team serving the given municipalities (codes or names)."""
+    """Create a team serving the given municipalities (codes or names).
+
+    A municipality another team serves is an error, or with `take_over` moves to the new
+    team. `pause` takes the pause settings (intake_paused, pause_message_fi, …). `actor`
+    is the admin who made it (None: the command line), for the admin audit.
+    """
     _check_promises(contact_days, urgent_contact_days)
     parse_opening_hours(opening_hours)
+    if not SLUG_SHAPE.fullmatch(slug) or len(slug) > SLUG_LIMIT:
+        raise ValueError("the slug is lower-case letters, digits and dashes, like 'jyvaskyla'")
+    unknown = set(pause) - {"intake_paused", "pause_message_fi", "pause_message_sv",
+                            "pause_phone"}
+    if unknown:
+        raise TypeError(f"unknown team settings: {', '.join(sorted(unknown))}")
     session = db.session
     if session.scalar(select(Team).where(Team.slug == slug)):
         raise ValueError(f"a team with slug {slug!r} already exists")
-    served = [resolve(value) for value in municipalities]  # checks every name first
-    for found in served:
-        existing = session.get(Municipality, found.code)
-        if existing is not None:
-            raise ValueError(f"{found.fi} is already served by team {existing.team.slug!r}")
+    # Every name checked first; each municipality once.
+    served = list({found.code: found for found in map(resolve, municipalities)}.values())
+    taken = [session.get(Municipality, found.code) for found in served]
+    for existing in taken:
+        if existing is not None and not take_over:
+            raise ValueError(f"{existing.name_fi} is already served by team "
+                             f"{existing.team.slug!r}")
     if is_default:
         for team in session.scalars(select(Team).where(Team.is_default)):
             team.is_default = False
     team = Team(
-        slug=slug, name=name, phone=phone, email=email, contact_days=contact_days,
+        slug=slug, name=name, phone=phone, email=email or None, contact_days=contact_days,
         urgent_contact_days=urgent_contact_days, opening_hours=opening_hours,
         is_default=is_default, notify_new_cases=notify_new_cases,
+        **{setting: value for setting, value in pause.items() if value is not None},
     )
     session.add(team)
     session.flush()
-    for found in served:
-        session.add(Municipality(code=found.code, name_fi=found.fi, name_sv=found.sv,
-                                 team_id=team.id))
+    for found, existing in zip(served, taken, strict=True):
+        if existing is not None:
+            existing.team_id = team.id
+        else:
+            session.add(Municipality(code=found.code, name_fi=found.fi, name_sv=found.sv,
+                                     team_id=team.id))
+    admin_audit.add(actor, admin_audit.Action.TEAM_CREATED, team, {
+        "slug": slug, "municipalities": sorted({found.code for found in served}),
+        "contact_days": contact_days, "urgent_contact_days": urgent_contact_days})
     session.commit()
     return team
+
+
+def served_elsewhere(values: list[str]) -> list[tuple[str, str]]:
+    """(Finnish name, team name) of each municipality given that a team already serves."""
+    found = []
+    for value in values:
+        existing = db.session.get(Municipality, resolve(value).code)
+        if existing is not None:
+            found.append((existing.name_fi, existing.team.name))
+    return found
+
+
+# What update_team may change; a setting not given stays as it is.
+SETTINGS = ("name", "phone", "email", "notify_new_cases", "contact_days", "urgent_contact_days",
+            "opening_hours", "intake_paused", "pause_message_fi", "pause_message_sv",
+            "pause_phone")
+
+
+class MunicipalityLeftOut(ValueError):
+    """A municipality would be left without a team; `names` are their Finnish names."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"{', '.join(names)} would have no team: add them to the team that "
+                         "takes them over, which moves them there")
+        self.names = names
+
+
+@dataclass(frozen=True)
+class TeamUpdate:
+    team: Team
+    changes: dict[str, list[Any]]
+    # Municipalities that moved here from other teams: (Finnish name, the other team's name).
+    moved: list[tuple[str, str]] = field(default_factory=list)
 
 
 def update_team(
     slug: str,
     *,
-    contact_days: int | None = None,
-    urgent_contact_days: int | None = None,
-    opening_hours: str | None = None,
-    phone: str | None = None,
+    municipalities: list[str] | None = None,
+    actor: StaffUser | None = None,
+    **settings: Any,
 ) -> Team:
-    """Change a team's promises, phone or phone hours; what is not given stays."""
+    """Change a team's settings (SETTINGS); what is not given stays. See change_team."""
     team = db.session.scalar(select(Team).where(Team.slug == slug))
     if team is None:
         raise ValueError(f"no team with slug {slug!r}")
-    contact = team.contact_days if contact_days is None else contact_days
-    urgent = team.urgent_contact_days if urgent_contact_days is None else urgent_contact_days
-    _check_promises(contact, urgent)
-    if opening_hours is not None:
-        parse_opening_hours(opening_hours)
-        team.opening_hours = opening_hours
-    if phone is not None:
-        team.phone = phone
-    team.contact_days, team.urgent_contact_days = contact, urgent
+    return change_team(team, municipalities=municipalities, actor=actor, **settings).team
+
+
+def change_team(
+    team: Team,
+    *,
+    municipalities: list[str] | None = None,
+    actor: StaffUser | None = None,
+    **settings: Any,
+) -> TeamUpdate:
+    """Change a team's settings and, given, the full list of municipalities it serves.
+
+    A municipality another team serves moves here; one taken off this team must be
+    added to another team instead (MunicipalityLeftOut), so none is ever left without.
+    ValueError, saying what is wrong, for anything else; nothing is saved then. Every
+    change goes into the admin audit with `actor` (None: the command line).
+    """
+    unknown = set(settings) - set(SETTINGS)
+    if unknown:
+        raise TypeError(f"unknown team settings: {', '.join(sorted(unknown))}")
+    given = {name: value for name, value in settings.items() if value is not None}
+    _check_promises(given.get("contact_days", team.contact_days),
+                    given.get("urgent_contact_days", team.urgent_contact_days))
+    if "opening_hours" in given:
+        parse_opening_hours(given["opening_hours"])
+    if not (given.get("name", team.name) or "").strip():
+        raise ValueError("a team needs a name")
+    if not (given.get("phone", team.phone) or "").strip():
+        raise ValueError("a team needs a phone number")
+    changes: dict[str, list[Any]] = {}
+    moved: list[tuple[str, str]] = []
+    if municipalities is not None:
+        wanted = {found.code: found for found in map(resolve, municipalities)}
+        moved = _serve_exactly(team, list(wanted.values()), changes)
+    for name, value in given.items():
+        if name == "email":
+            value = value or None  # "" takes the address away
+        if getattr(team, name) != value:
+            changes[name] = [getattr(team, name), value]
+            setattr(team, name, value)
+    if changes:
+        admin_audit.add(actor, admin_audit.Action.TEAM_CHANGED, team, changes)
     db.session.commit()
-    return team
+    return TeamUpdate(team, changes, moved)
+
+
+def _serve_exactly(team: Team, wanted: list[MunicipalityName],
+                   changes: dict[str, list[Any]]) -> list[tuple[str, str]]:
+    """Make the team serve exactly `wanted`; returns those moved here from other teams."""
+    if not wanted:
+        raise ValueError("a team serves at least one municipality")
+    wanted_codes = {found.code for found in wanted}
+    left_out = [m.name_fi for m in team.municipalities if m.code not in wanted_codes]
+    if left_out:
+        raise MunicipalityLeftOut(left_out)
+    before = sorted(m.code for m in team.municipalities)
+    moved = []
+    for found in wanted:
+        existing = db.session.get(Municipality, found.code)
+        if existing is None:
+            db.session.add(Municipality(code=found.code, name_fi=found.fi, name_sv=found.sv,
+                                        team_id=team.id))
+        elif existing.team_id != team.id:
+            moved.append((existing.name_fi, existing.team.name))
+            existing.team_id = team.id
+    after = sorted(wanted_codes)
+    if before != after:
+        changes["municipalities"] = [before, after]
+    db.session.flush()
+    db.session.expire(team, ["municipalities"])
+    return moved
+
+
+def list_teams() -> list[Team]:
+    """Every team with its municipalities, by name."""
+    return list(db.session.scalars(
+        select(Team).options(selectinload(Team.municipalities)).order_by(Team.name, Team.id)
+    ))
+
+
+def paused_team(municipality: str | None) -> Team | None:
+    """The team of the municipality if it has paused its intake; None when it takes
+    contacts, or no municipality has been chosen yet."""
+    if not municipality:
+        return None
+    try:
+        team = team_for_municipality(municipality)
+    except LookupError:
+        return None
+    return team if team.intake_paused else None
+
+
+def pause_message(team: Team, html_lang: str) -> str:
+    """The team's own pause message in the page's language (the other one if that is
+    empty); plain Finnish shows the Finnish one."""
+    first, second = ((team.pause_message_sv, team.pause_message_fi) if html_lang == "sv"
+                     else (team.pause_message_fi, team.pause_message_sv))
+    return first or second
+
+
+def pause_phone(team: Team) -> str:
+    return team.pause_phone or team.phone
 
 
 def municipality_choices(html_lang: str) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from app.security import keeps_answers_on_csrf_failure
 from . import bp
 from .confirmation import confirmation_page
 from .helpers import SENT_CASE, SwitchInForm, language_switch_target, step_form, use_language
+from .pause import PauseNotice, pause_notice
 
 STEP = CONTACT_REQUEST.steps[0]
 CONTACT_FORM_ID = "contact-form"
@@ -48,16 +49,18 @@ def contact() -> str | Response | tuple[str, int]:
         for field in form:
             field.errors = []
         return render_contact(form, key)
-    if not valid:
-        return render_contact(form, key)
+    pause = pause_notice(form.answers().get("municipality"))
+    if not valid or pause is not None:
+        return render_contact(form, key, pause=pause)
     case = cases.create_case(CONTACT_REQUEST, current_language().segment, form.answers(), key)
     session[SENT_CASE] = case.id
     return redirect(url_for("public.contact_sent"))
 
 
-def render_contact(form, key: str, csrf_expired: bool = False) -> str:  # type: ignore[no-untyped-def]
+def render_contact(form, key: str, csrf_expired: bool = False,  # type: ignore[no-untyped-def]
+                   pause: PauseNotice | None = None) -> str:
     return render_template("public/contact.html", form=form, step=STEP,
-                           submission_key=key, csrf_expired=csrf_expired,
+                           submission_key=key, csrf_expired=csrf_expired, pause=pause,
                            has_errors=csrf_expired or bool(form.question_errors()),
                            language_form=SwitchInForm(CONTACT_FORM_ID))
 

@@ -30,6 +30,7 @@ from .helpers import (
     step_form,
     step_problems,
 )
+from .pause import pause_notice
 
 FIRST_STEP = SAATE.steps[0]
 STEP_FORM_ID = "step-form"
@@ -141,6 +142,7 @@ def render_step(step: Step, form, draft, csrf_expired: bool = False,  # type: ig
         from_check=from_check,
         change_args=change_args(step),
         language_form=SwitchInForm(STEP_FORM_ID),
+        pause=pause_notice(answers.get("municipality")),
     )
 
 
@@ -189,6 +191,8 @@ def saate_check() -> str | Response | tuple[str, int]:
     if request.method == "POST":
         if not form.validate():
             return render_check(draft, problems, form, csrf_expired=True), 400
+        if pause_notice(draft.answers.get("municipality")) is not None:
+            return render_check(draft, problems, form, pause_sent=True)
         if not any(problems.values()):
             case = cases.create_case(SAATE, current_language().segment, draft.answers, draft.id)
             drafts.mark_sent(draft, case.id)
@@ -197,10 +201,12 @@ def saate_check() -> str | Response | tuple[str, int]:
     return render_check(draft, problems, form, show_problems=request.method == "POST")
 
 
-def render_check(draft, problems, form, csrf_expired=False, show_problems=False) -> str:  # type: ignore[no-untyped-def]
+def render_check(draft, problems, form, csrf_expired=False, show_problems=False,  # type: ignore[no-untyped-def]
+                 pause_sent=False) -> str:
     has_problems = any(problems.values())
     return render_template(
         "public/check.html", form=form, form_def=SAATE,
+        pause=pause_notice(draft.answers.get("municipality")), pause_sent=pause_sent,
         answer_rows=check_rows(SAATE, draft.answers, problems, dynamic_label),
         problems=problems, has_problems=has_problems, show_problems=show_problems,
         csrf_expired=csrf_expired, resume_code=display_resume_code(),

@@ -232,7 +232,8 @@ def run_action(name: str, case: Case, form: CaseActionForm) -> None:
     waived = bool(data.get("no_contact_person_needed"))
     actions: dict[str, Callable[[], None]] = {
         "claim": lambda: cases.claim(case, current_user, version),
-        "assign": lambda: cases.assign(case, current_user, version, data["assignee"]),
+        "assign": lambda: cases.assign(case, current_user, version, data["assignee"],
+                                       data["reason"] or ""),
         "status": lambda: cases.set_status(case, current_user, version, data["status"],
                                            no_contact_person_needed=waived),
         "contact-attempt": lambda: cases.log_contact_attempt(

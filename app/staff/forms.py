@@ -43,6 +43,7 @@ from app.casework.cases import (
     PERSON_ORGANISATION_LIMIT,
     PERSON_PHONE_LIMIT,
     PERSON_TITLE_LIMIT,
+    REASON_LIMIT,
     REFERRER_LIMIT,
     local_today,
     next_step_days,
@@ -79,6 +80,9 @@ class ClaimForm(CaseActionForm):
 class AssignForm(CaseActionForm):
     # Translators: label of the list of colleagues (staff) to whom the case can be given.
     assignee = SelectField(_l("Assign to"), coerce=int, validate_choice=True)
+    # Translators: label of an optional text field (team lead) beside "Assign to": why the case
+    # changes hands, shown in the case's timeline.
+    reason = StringField(_l("Reason (optional)"), validators=[too_long(REASON_LIMIT)])
 
 
 def no_contact_person_needed() -> BooleanField:

@@ -188,7 +188,8 @@ def test_disabled_account_cannot_sign_in(client: FlaskClient, app: Flask) -> Non
 
 def example_url(rule) -> str:  # type: ignore[no-untyped-def]
     values = {"case_id": 1, "action": "claim"}
-    return rule.rule.replace("<id:case_id>", "1").replace("<action>", values["action"])
+    url = rule.rule.replace("<id:case_id>", "1").replace("<action>", values["action"])
+    return url.replace("<id:staff_id>", "1").replace("<id:team_id>", "1")
 
 
 def test_every_staff_route_requires_sign_in(app: Flask, client: FlaskClient) -> None:
@@ -208,7 +209,8 @@ def test_every_staff_route_requires_sign_in(app: Flask, client: FlaskClient) -> 
 
 
 def test_the_allow_list_is_only_the_sign_in_pages() -> None:
-    assert {"auth.sign_in", "auth.sign_in_code", "static"} == OPEN_ENDPOINTS
+    """And the set-up link, whose secret token is the key (tests/requests/test_admin.py)."""
+    assert {"auth.sign_in", "auth.sign_in_code", "staff.setup", "static"} == OPEN_ENDPOINTS
 
 
 def test_staff_ui_speaks_the_users_language(client: FlaskClient, app: Flask) -> None:

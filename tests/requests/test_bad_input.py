@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from email import message_from_string, policy
 
+import pyotp
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -55,7 +56,9 @@ from app.casework.cases import local_today
 from app.extensions import db
 from app.forms import BaseForm
 from app.intake import drafts
-from app.models import Case, Feedback, StaffUser
+from app.models import Case, Feedback, StaffSetupLink, StaffUser, Team
+from app.people import accounts, setup_links
+from app.people import teams as team_service
 from app.public.confirmation import FeedbackForm, StatusMailForm
 from app.public.crisis import CrisisForm
 from app.public.saate import ActionForm, ResumeForm
@@ -64,6 +67,15 @@ from app.saate.forms import SaateForm, form_class
 from app.saate.forms import email as email_format
 from app.saate.forms import phone as phone_format
 from app.saate.schema import CONTACT_REQUEST, FORMS, NONE, SAATE, Kind, Question
+from app.staff.admin_forms import (
+    DeactivateForm,
+    NewTeamForm,
+    ReassignForm,
+    SetupForm,
+    StaffChangeForm,
+    StaffForm,
+    TeamForm,
+)
 from app.staff.forms import ACTION_FORMS, CloseForm, DayField, NewContactForm, StaffSaateForm
 from app.text import clean_text
 from tests.support.hostile import (
@@ -716,7 +728,7 @@ def run_staff_actions(battery: Battery) -> None:
     check_access_log_csv(battery, client, names=(user.name,))
 
 
-# --- Recording a contact (issue 11): the short form and the saate filled in by staff -------
+# --- Recording a contact: the short form and the saate filled in by staff -----------------
 
 VALID_LINE = "Testi"
 # The battery's staff member is in the Jyväskylä team: its municipality, a referral (so the
@@ -726,8 +738,8 @@ RECORDING_CHOICES = {"channel": "referral", "urgent": "no", "language": "sv",
 
 
 @dataclass
-class StaffForm:
-    """A staff page's form, its free-text fields and everything else a valid post needs."""
+class RecordingPage:
+    """A recording page's form, its free-text fields and everything else a valid post needs."""
 
     path: str
     texts: dict[str, bool]  # field name -> multiline
@@ -739,7 +751,7 @@ class StaffForm:
         return self.valid_texts.get(name, VALID_LINE)
 
 
-def judge_texts(battery: Battery, client: FlaskClient, form: StaffForm) -> dict[str, str]:
+def judge_texts(battery: Battery, client: FlaskClient, form: RecordingPage) -> dict[str, str]:
     """Which free-text fields take the payload ({name: the text kept}), judged on posts that
     leave the municipality empty, so that nothing is recorded yet. A text over its limit is
     refused at its field; a refused choice or text never makes a case."""
@@ -769,7 +781,7 @@ def judge_texts(battery: Battery, client: FlaskClient, form: StaffForm) -> dict[
     return accepted
 
 
-def record_with(battery: Battery, client: FlaskClient, form: StaffForm,
+def record_with(battery: Battery, client: FlaskClient, form: RecordingPage,
                 accepted: dict[str, str]) -> Case:
     """Post valid, with the payload in the text fields that took it: one new case."""
     payload = battery.payload
@@ -796,7 +808,7 @@ def hostile_fields(fields: list[tuple[str, str]], payload: Payload,
              OUT_OF_CHOICES if value == payload.text else value) for name, value in fields]
 
 
-def all_refused_choices(battery: Battery, client: FlaskClient, form: StaffForm,
+def all_refused_choices(battery: Battery, client: FlaskClient, form: RecordingPage,
                         choices: list[str], fields: list[tuple[str, str]]) -> None:
     """The payload in every field, choices too: each choice refused at its field, no case."""
     before = db.session.scalar(select(func.count(Case.id)))
@@ -827,7 +839,7 @@ def run_record_contact(battery: Battery) -> None:
                    if formatted_text(u) is not None]
         return [*fields, ("form_key", key)]
 
-    form = StaffForm(path, texts, {n: field_limit(unbound[n]) for n in texts}, valid)
+    form = RecordingPage(path, texts, {n: field_limit(unbound[n]) for n in texts}, valid)
     all_refused_choices(battery, client, form, choices, hostile_fields(
         class_form_fields(NewContactForm, payload), payload, texts))
     accepted = judge_texts(battery, client, form)
@@ -864,7 +876,7 @@ def run_staff_saate(battery: Battery) -> None:
             fields += [(question.code, value) for value in valid_values(question)]
         return [*fields, ("form_key", key)]
 
-    form = StaffForm(path, texts, limits, valid, {q.code: VALID_TEXT.get(q.kind, VALID_LINE)
+    form = RecordingPage(path, texts, limits, valid, {q.code: VALID_TEXT.get(q.kind, VALID_LINE)
                                                   for q in questions if q.code in texts})
     hostile = [*class_form_fields(StaffSaateForm, payload),
                *[(q.code, value) for q in questions for value in hostile_values(q, payload)]]
@@ -881,6 +893,202 @@ def run_staff_saate(battery: Battery) -> None:
             question = SAATE.question(name)
             assert case.answers.get(name, "") == kept_answer(question, payload), name
     check_case_pages(battery, case, [kept for kept in accepted.values() if kept])
+# --- The admin pages, reassigning and the set-up link ----------------------------------------
+
+
+def field_groups(form: type[FlaskForm], payload: Payload) -> list[list[str]]:
+    """The form's fields sent together, or one at a time for a payload too big for that."""
+    names = list(class_fields(form))
+    return [[name] for name in names] if payload.one_field_per_request else [names]
+
+
+def only(fields: list[tuple[str, str]], names: list[str]) -> list[tuple[str, str]]:
+    return [(name, value) for name, value in fields if name in names]
+
+
+def send_hostile_form(battery: Battery, path: str, form: type[FlaskForm], client: FlaskClient,
+                      extra: tuple[tuple[str, str], ...] = ()) -> None:
+    """The payload in every field (in groups if need be): refused with a message at each
+    choice, never a 500 (the pages themselves are checked by Battery.checked)."""
+    everything = class_form_fields(form, battery.payload)
+    for names in field_groups(form, battery.payload):
+        battery.get(path, client)
+        response = battery.post(path, [*only(everything, names), *extra], client)
+        assert response.status_code == 400, (path, names, response.status_code)
+        for name in names:
+            if field_kind(class_fields(form)[name]) == "choice":
+                assert refused(response.text, name), (path, name)
+
+
+def kept_line(payload: Payload, limit: int | None = None) -> str:
+    return kept_text(payload.text, multiline=False, limit=limit)
+
+
+def run_admin_staff(battery: Battery) -> None:
+    """Adding a staff member, their role and teams, a new set-up link, deactivating: names
+    and titles are stored clean and shown isolated; forged choices are refused."""
+    payload = battery.payload
+    client, _ = battery.staff_member()
+    path = "/staff/admin/staff/new"
+    send_hostile_form(battery, path, StaffForm, client)
+    offered = page_forms(battery.get(path, client).text)[path]
+    email = "testi.lisatty@example.test"
+    fields = [(n, v) for n, v in class_form_fields(StaffForm, payload, offered) if n != "email"]
+    response = battery.post(path, [*fields, ("email", email)], client)
+    assert response.status_code in (200, 400), response.status_code
+    user = accounts.find_by_email(email)
+    if response.status_code == 200:
+        assert user is not None
+        assert (user.name, user.title) == (kept_line(payload), kept_line(payload))
+        html = battery.get("/staff/admin/staff", client).text
+        assert isolated_everywhere(html, user.name), "staff list"
+    else:
+        assert user is None
+        assert refused(response.text, "name") or refused(response.text, "title")
+        user = accounts.create_staff(email=email, name="Testi Lisätty", title="ohjaaja",
+                                     role="worker", team_slugs=["jyvaskyla"])
+    member_path = f"/staff/admin/staff/{user.id}"
+    send_hostile_form(battery, member_path, StaffChangeForm, client)
+    db.session.expire_all()
+    assert db.session.get(StaffUser, user.id).role == "worker"  # type: ignore[union-attr]
+    # A new set-up link: only the CSRF token counts; anything else posted is ignored.
+    battery.get(member_path, client)
+    response = battery.post(f"{member_path}/setup-link",
+                            [("password", payload.text), ("role", payload.text)], client)
+    assert response.status_code == 200
+    # Deactivating: any text in the checkbox is a tick; nothing else is read.
+    path = f"{member_path}/deactivate"
+    battery.get(path, client)
+    response = battery.post(path, class_form_fields(DeactivateForm, payload), client)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert not db.session.get(StaffUser, user.id).active  # type: ignore[union-attr]
+    battery.get(member_path, client)
+
+
+def run_setup_link(battery: Battery) -> None:
+    """The set-up page: the payload as password and code; a password is kept exactly as
+    typed (never cleaned: it is only hashed), and never shown back."""
+    payload = battery.payload
+    user = accounts.create_staff(email="testi.asetus@example.test", name="Testi Asetus",
+                                 title="ohjaaja", role="worker", team_slugs=["jyvaskyla"],
+                                 ui_locale=battery.staff_locale)
+    token = setup_links.issue(user, None, setup_links.Reason.NEW_ACCOUNT).token
+    path = f"/staff/setup/{token}"
+    visitor = battery.app.test_client()
+    send_hostile_form(battery, path, SetupForm, visitor)
+    assert payload.text not in battery.page or len(payload.text) < 8
+    secret = db.session.get(StaffUser, user.id).totp_secret  # type: ignore[union-attr]
+    battery.get(path, visitor)
+    password = [("password", payload.text), ("password_again", payload.text)]
+    response = battery.post(path, [*password, ("code", pyotp.TOTP(secret).now())], visitor)
+    db.session.expire_all()
+    stored = db.session.get(StaffUser, user.id)
+    if response.status_code == 302:
+        # What the server decoded is the password (the invalid-UTF-8 payload arrives with
+        # replacement characters): exactly one of the two typed forms signs in.
+        assert accounts.has_password(stored)  # type: ignore[arg-type]
+        used = db.session.scalar(select(StaffSetupLink.used_at).where(
+            StaffSetupLink.staff_id == user.id))
+        assert used is not None
+    else:
+        assert response.status_code == 400 and refused(response.text, "password")
+        assert not accounts.has_password(stored)  # type: ignore[arg-type]
+
+
+def run_reassign(battery: Battery) -> None:
+    """Reassigning a colleague's cases: the reason is stored clean in each event and shown
+    isolated on the case page; forged cases and colleagues are refused."""
+    payload = battery.payload
+    client, admin = battery.staff_member()
+    worker = accounts.create_staff(email="testi.siirrettava@example.test", name="Testi Siirto",
+                                   title="ohjaaja", role="worker", team_slugs=["jyvaskyla"],
+                                   password=PASSWORD)
+    case = cases.create_case(CONTACT_REQUEST, "fi", dict(VALID_CONTACT_REQUEST), "c" * 32)
+    cases.claim(case, worker, case.version)
+    path = f"/staff/admin/staff/{worker.id}/reassign"
+    send_hostile_form(battery, path, ReassignForm, client)
+    offered = page_forms(battery.get(path, client).text)[path]
+    fields = [("cases", offered["cases"][0]), ("assignee", str(admin.id)),
+              ("reason", payload.text)]
+    response = battery.post(path, fields, client)
+    db.session.expire_all()
+    stored = db.session.get(Case, case.id)
+    if response.status_code == 302:
+        assert stored.handler_id == admin.id  # type: ignore[union-attr]
+        assert stored.events[-1].data["reason"] == kept_line(payload)  # type: ignore[union-attr]
+        html = battery.get(f"/staff/cases/{case.id}", client).text
+        if kept_line(payload):
+            assert isolated_everywhere(html, kept_line(payload)), "reason on the case page"
+    else:
+        assert response.status_code == 400 and refused(response.text, "reason")
+        assert stored.handler_id == worker.id  # type: ignore[union-attr]
+    battery.get(path, client)
+
+
+def pause_notice(html: str) -> str:
+    """The pause notice alone (the form below it holds the client's own typed name)."""
+    start = html.index('<section class="notice" id="pause-notice"')
+    return html[start: html.index("</section>", start)]
+
+
+VALID_TEAM = {"name": "Testi tiimi", "municipalities": "179\n500\n892", "contact_days": "3",
+              "urgent_contact_days": "1", "phone": "014 266 0000",
+              "opening_hours": "mon-fri 08:00-16:00", "email": "", "pause_message_fi": "",
+              "pause_message_sv": "", "pause_phone": ""}
+# Free text a team keeps as typed (clean); the other text fields must parse.
+TEAM_TEXTS = ("name", "pause_message_fi", "pause_message_sv")
+
+
+def run_teams(battery: Battery) -> None:
+    """A team's settings and a new team: free text stored clean, shown isolated to staff and,
+    while intake is paused, to the team's clients in their language; everything that must
+    parse (numbers, phone, hours, municipalities) refused with a message."""
+    payload = battery.payload
+    client, _ = battery.staff_member()
+    team = db.session.scalar(select(Team).where(Team.slug == "jyvaskyla"))
+    path = f"/staff/admin/teams/{team.id}"  # type: ignore[union-attr]
+    send_hostile_form(battery, path, TeamForm, client)
+    for name in ("contact_days", "urgent_contact_days", "opening_hours", "municipalities"):
+        battery.get(path, client)
+        response = battery.post(path, [*{**VALID_TEAM, name: payload.text}.items()], client)
+        assert response.status_code == 400 and refused(response.text, name), name
+    fields = {**VALID_TEAM, **{name: payload.text for name in TEAM_TEXTS},
+              "intake_paused": payload.text}
+    battery.get(path, client)
+    response = battery.post(path, list(fields.items()), client)
+    db.session.expire_all()
+    team = db.session.get(Team, team.id)  # type: ignore[union-attr]
+    if response.status_code == 302:
+        assert team.intake_paused  # type: ignore[union-attr]
+        for name in TEAM_TEXTS:
+            limit = team_service.PAUSE_MESSAGE_LIMIT if name != "name" else None
+            assert getattr(team, name) == kept_text(payload.text, name != "name", limit), name
+        html = battery.get("/staff/admin/teams", client).text
+        assert isolated_everywhere(html, team.name), "team list"  # type: ignore[union-attr]
+        visitor = battery.app.test_client()
+        segment = battery.segment
+        battery.get(f"/{segment}/contact", visitor)
+        page = battery.post(f"/{segment}/contact", list(VALID_CONTACT_REQUEST.items()), visitor)
+        assert page.status_code == 200
+        message = team.pause_message_sv if segment == "sv" else team.pause_message_fi  # type: ignore[union-attr]
+        if message:
+            assert isolated_everywhere(pause_notice(page.text), message), "pause notice"
+        team_service.update_team("jyvaskyla", intake_paused=False)
+    else:
+        assert response.status_code == 400
+        assert any(refused(response.text, name) for name in TEAM_TEXTS)
+    path = "/staff/admin/teams/new"
+    send_hostile_form(battery, path, NewTeamForm, client)
+    battery.get(path, client)
+    response = battery.post(path, [*{**VALID_TEAM, "slug": "testi-uusi", "municipalities": "Oulu",
+                                     "name": payload.text}.items()], client)
+    created = db.session.scalar(select(Team).where(Team.slug == "testi-uusi"))
+    if response.status_code == 302:
+        assert created is not None and created.name == kept_line(payload)
+        assert isolated_everywhere(battery.get("/staff/admin/teams", client).text, created.name)
+    else:
+        assert created is None and refused(response.text, "name")
 
 
 TARGETS: dict[str, Callable[[Battery], None]] = {
@@ -894,6 +1102,10 @@ TARGETS: dict[str, Callable[[Battery], None]] = {
     "staff-actions": run_staff_actions,
     "record-contact": run_record_contact,
     "staff-saate": run_staff_saate,
+    "admin-staff": run_admin_staff,
+    "setup-link": run_setup_link,
+    "reassign": run_reassign,
+    "teams": run_teams,
 }
 # Which target reaches each form class (the saate's step forms: their steps in the schema).
 REACHED_BY: dict[type[FlaskForm], str] = {
@@ -903,6 +1115,8 @@ REACHED_BY: dict[type[FlaskForm], str] = {
     **{form: "staff-actions" for form in ACTION_FORMS.values()},
     CloseForm: "staff-actions",  # the case page's close form opens the confirmation page
     NewContactForm: "record-contact", StaffSaateForm: "staff-saate",
+    StaffForm: "admin-staff", StaffChangeForm: "admin-staff", DeactivateForm: "admin-staff",
+    SetupForm: "setup-link", ReassignForm: "reassign", TeamForm: "teams", NewTeamForm: "teams",
 }
 POSTED_BY_TARGETS = {
     "public.saate_start", "public.saate_step", "public.saate_check", "public.contact",
@@ -910,9 +1124,12 @@ POSTED_BY_TARGETS = {
     "public.give_feedback", "public.resume", "public.email_status_link", "auth.sign_in",
     "auth.sign_in_code",
     "staff.case_action", "staff.close_confirm", "staff.new_case", "staff.new_saate",
+    "staff.admin_staff_new", "staff.admin_staff_member", "staff.admin_staff_deactivate",
+    "staff.setup", "staff.reassign_cases", "staff.admin_team", "staff.admin_team_new",
 }
 # Posts that carry no field of their own, only the CSRF token: (endpoint, its form or None).
-FIELDLESS_POSTS = {"auth.sign_out": None, "public.saate_delete": ActionForm}
+FIELDLESS_POSTS = {"auth.sign_out": None, "public.saate_delete": ActionForm,
+                   "staff.admin_staff_setup_link": None}
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=lambda payload: payload.name)

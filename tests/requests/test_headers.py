@@ -49,11 +49,12 @@ def sent_case(client: FlaskClient) -> Case:
 def test_every_route_sends_the_security_headers(app: Flask, client: FlaskClient,
                                                sent_case: Case) -> None:
     admin = make_staff("testi.otsakkeet@example.test", role="admin")
+    worker = make_staff("testi.otsaketyontekija@example.test")
     staff = app.test_client()
     sign_in(staff, admin)
     examples = {"lang": "fi", "slug": "contact-details", "token": cases.status_token(sent_case),
                 "case_id": sent_case.id, "action": "note", "kind": "saate",
-                "filename": "saate.css"}
+                "filename": "saate.css", "staff_id": worker.id, "team_id": sent_case.team_id}
     walked = sorted(routes(app, examples), key=lambda route: route.endpoint in LAST)
     for route in walked:
         visitor = staff if route.url.startswith("/staff") else client
