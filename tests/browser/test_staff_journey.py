@@ -73,9 +73,14 @@ def test_worker_handles_a_swedish_saate(browser: Browser, live_server: LiveServe
     assert "Svenska" in page.locator(".call-card").inner_text()
     page.screenshot(path=str(live_server.screenshots / "case-1280.png"), full_page=True)
 
-    def act(summary_index: int | None, fill, submit_text_selector: str) -> None:  # type: ignore[no-untyped-def]
-        if summary_index is not None:
-            page.locator(".actions summary").nth(summary_index).click()
+    def open_action(action: str) -> None:
+        """Open the folded part of the actions that holds the action's form."""
+        form = page.locator(f"form[action$='/{action}']")
+        page.locator(".actions details", has=form).locator("summary").click()
+
+    def act(action: str | None, fill, submit_text_selector: str) -> None:  # type: ignore[no-untyped-def]
+        if action is not None:
+            open_action(action)
         fill()
         with page.expect_navigation():
             page.locator(submit_text_selector).click()
@@ -83,18 +88,18 @@ def test_worker_handles_a_swedish_saate(browser: Browser, live_server: LiveServe
         staff_page_ok(page)
 
     act(None, lambda: None, "form[action$='/claim'] button")
-    act(0, lambda: (page.select_option("#attempt-channel", "phone"),
+    act("contact-attempt", lambda: (page.select_option("#attempt-channel", "phone"),
                     page.check("#attempt-reached-0"),
                     page.fill("#attempt-note", "Sovittiin tapaaminen.")),
         "form[action$='/contact-attempt'] button")
     # The contact person first: routing with nobody named would ask for the worker's word.
-    act(4, lambda: page.select_option("#person-staff_member", str(worker.id)),
+    act("contact-person", lambda: page.select_option("#person-staff_member", str(worker.id)),
         "form[action$='/contact-person'] button")
-    act(3, lambda: (page.check("#outcomes-outcomes-2"), page.check("#outcomes-outcomes-8"),
+    act("outcomes", lambda: (page.check("#outcomes-outcomes-2"), page.check("#outcomes-outcomes-8"),
                     page.fill("#outcomes-detail", "Terveystarkastus ja Kela.")),
         "form[action$='/outcomes'] button")
     # Closing in two steps: the reason, then the confirmation page's own button.
-    page.locator(".actions summary").nth(5).click()
+    open_action("close/confirm")
     page.select_option("#close-reason", "routed")
     with page.expect_navigation():
         page.locator("form[action$='/close/confirm'] button").click()
