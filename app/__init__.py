@@ -58,9 +58,11 @@ def create_app(
 
 def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
+    from .health import bp as health_bp
     from .public import bp as public_bp
     from .staff import bp as staff_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)

@@ -33,6 +33,8 @@ from flask import Flask
 from gunicorn import glogging
 from sqlalchemy.exc import SQLAlchemyError
 
+# The health check's path (app/health.py), left out of the access log below debug level.
+HEALTH_PATH = "/healthz"
 # Like gunicorn's error log, so the two read alike.
 LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
 # Status tokens and staff set-up tokens are URL-safe; "[redacted]" itself is not matched again.
@@ -204,6 +206,15 @@ class GunicornLogger(glogging.Logger):
     def setup(self, cfg: Any) -> None:
         install_safe_records()
         super().setup(cfg)
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any],
+               request_time: timedelta) -> None:
+        """As gunicorn's, but health checks only at debug level: the proxy asks every few
+        seconds, and those lines would bury the real requests."""
+        if environ.get("PATH_INFO") == HEALTH_PATH and not self.error_log.isEnabledFor(
+                logging.DEBUG):
+            return
+        super().access(resp, req, environ, request_time)
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any],
               request_time: timedelta) -> dict[str, Any]:

@@ -143,3 +143,17 @@ def test_no_access_format_can_reach_a_secret_and_no_forwarded_header_is_trusted(
     assert lines[-1] == "/fi/status/[redacted]|-|-|-|-|-|127.0.0.1"
     assert len(lines) == 4
     assert QUERY_SECRET not in server.output() and COOKIE_SECRET not in server.output()
+
+
+def test_health_checks_stay_out_of_the_access_log(served: tuple[GunicornServer, str]) -> None:
+    """The proxy asks /healthz every few seconds: at info level those lines would bury the
+    real requests, so only the page shows."""
+    server, _ = served
+    client = LiveClient(server.url)
+    for _ in range(3):
+        response = client.get("/healthz")
+        assert response.status == 200 and response.text == '{"status":"ok"}\n'
+    assert client.get("/fi/").status == 200
+    server.stop()
+    paths = [m["path"] for m in map(ACCESS_LINE.fullmatch, server.stdout().splitlines()) if m]
+    assert paths == ["/fi/"]
