@@ -53,10 +53,6 @@ def admin_client(app: Flask, admin: StaffUser) -> FlaskClient:
     return client
 
 
-@pytest.fixture
-def worker(app: Flask) -> StaffUser:
-    return make_staff("testi.tyontekija@example.test", name="Testi Työntekijä")
-
 
 def signed_in_as(app: Flask, user: StaffUser) -> FlaskClient:
     client = app.test_client()

@@ -93,7 +93,7 @@ from tests.support.hostile import (
 )
 from tests.support.journey import CONTACT_REQUEST as VALID_CONTACT_REQUEST
 from tests.support.journey import FAKE_PERSON
-from tests.support.mail import Inbox, smtp_inbox
+from tests.support.mail import Inbox
 from tests.support.pages import csrf_token
 from tests.support.staff import PASSWORD, make_staff, sign_in
 
@@ -106,11 +106,6 @@ CUT_NOTE = ("Your answer to “%(question)s” is longer than %(limit)s characte
 FORM_BODY = "application/x-www-form-urlencoded"
 STAFF_EMAIL = "testi.yllapitaja@example.test"
 
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    with smtp_inbox() as found:
-        yield found
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from app.saate.schema import FORMS
 from tests.requests.test_staff import new_case
 from tests.support.i18n import translated
 from tests.support.pages import csrf_token, error_summary
-from tests.support.staff import make_staff, sign_in, staff_post
+from tests.support.staff import staff_post, stored
 
 pytestmark = pytest.mark.usefixtures("teams")
 
@@ -28,20 +28,7 @@ NO_CONTACT_PERSON = ("No contact person has been named for this client. Name one
                      "tick the box to confirm that none is needed.")
 
 
-@pytest.fixture
-def worker(app: Flask) -> StaffUser:
-    return make_staff("testi.tyontekija@example.test")
 
-
-@pytest.fixture
-def signed_in(client: FlaskClient, worker: StaffUser) -> FlaskClient:
-    sign_in(client, worker)
-    return client
-
-
-def stored(case_id: int) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case_id)  # type: ignore[return-value]
 
 
 def last_event(case_id: int) -> CaseEvent:

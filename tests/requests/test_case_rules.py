@@ -9,17 +9,13 @@ from sqlalchemy import select
 
 from app.casework import cases
 from app.extensions import db
-from app.models import Case, CaseEvent, StaffUser
+from app.models import CaseEvent, StaffUser
 from tests.requests.test_staff import new_case
 from tests.support.i18n import translated
-from tests.support.staff import make_staff, sign_in, staff_post
+from tests.support.staff import make_staff, sign_in, staff_post, stored
 
 pytestmark = pytest.mark.usefixtures("teams")
 
-
-@pytest.fixture
-def worker(app: Flask) -> StaffUser:
-    return make_staff("testi.tyontekija@example.test")
 
 
 @pytest.fixture
@@ -31,10 +27,6 @@ def colleague(app: Flask) -> StaffUser:
 def lead(app: Flask) -> StaffUser:
     return make_staff("testi.esihenkilo@example.test", role="lead", name="Testi Esihenkilö")
 
-
-def stored(case_id: int) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case_id)
 
 
 def refusal_of(action) -> cases.Refusal:  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from email import message_from_string, policy
 
 import pytest
@@ -26,7 +25,7 @@ from app.models import Case
 from app.people.teams import create_team
 from tests.support.journey import VALID_STEPS, Journey
 from tests.support.logs import all_logs
-from tests.support.mail import Inbox, smtp_inbox
+from tests.support.mail import Inbox
 from tests.support.pages import csrf_token
 from tests.support.staff import make_staff, sign_in, staff_post
 
@@ -59,11 +58,6 @@ OUTSIDE_PERSON = {"name": "Testi Lokivastaava", "title": "Keksitty sosiaaliohjaa
 STATUS_PATH = re.compile(r'href="https?://[^/"]+(/(?:fi|sv)/status/([^"]+))"')
 SESSION_COOKIES = ("saate_session", "saate_staff")
 
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    with smtp_inbox() as found:
-        yield found
 
 
 @pytest.fixture

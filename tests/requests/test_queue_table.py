@@ -22,27 +22,18 @@ from app.models import Case, CaseEvent, StaffUser
 from tests.requests.test_staff import case_ids_in, new_case, queue_order
 from tests.support.i18n import translated, translated_plural
 from tests.support.pages import csrf_token
-from tests.support.staff import make_staff, sign_in, staff_post
+from tests.support.staff import make_staff, sign_in, staff_post, stored
 
 pytestmark = pytest.mark.usefixtures("teams")
 
 FOCUSABLE = re.compile(r"<(a|button|input|select|textarea|summary|details)\b|tabindex=")
 
 
-@pytest.fixture
-def worker(app: Flask) -> StaffUser:
-    return make_staff("testi.tyontekija@example.test")
-
 
 @pytest.fixture
 def colleague(app: Flask) -> StaffUser:
     return make_staff("testi.kollega@example.test", name="Testi Kollega", title="sosiaaliohjaaja")
 
-
-@pytest.fixture
-def signed_in(client: FlaskClient, worker: StaffUser) -> FlaskClient:
-    sign_in(client, worker)
-    return client
 
 
 def rows_of(html: str) -> list[str]:
@@ -56,10 +47,6 @@ def set_step(case: Case, text: str, days_from_today: int) -> None:
     case.next_step_date = cases.local_today() + timedelta(days=days_from_today)
     db.session.commit()
 
-
-def stored(case_id: int) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case_id)  # type: ignore[return-value]
 
 
 # --- The table ---------------------------------------------------------------------------

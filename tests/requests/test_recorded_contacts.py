@@ -35,15 +35,6 @@ REFERRER = {"referrer_organisation": "Keksityt TE-palvelut", "referrer_name": "T
 CHANNELS = ["phone", "walk_in", "e_contact", "referral"]
 
 
-@pytest.fixture
-def worker(app: Flask) -> StaffUser:
-    return make_staff("testi.tyontekija@example.test")
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, worker: StaffUser) -> FlaskClient:
-    sign_in(client, worker)
-    return client
 
 
 def post_form(client: FlaskClient, path: str, data: dict, key: str = KEY):  # type: ignore[no-untyped-def]

@@ -34,7 +34,7 @@ from tests.support.i18n import translated
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
 from tests.support.journey import VALID_STEPS, Journey
 from tests.support.pages import error_summary
-from tests.support.staff import make_staff, sign_in
+from tests.support.staff import sign_in
 
 pytestmark = pytest.mark.usefixtures("teams")
 
@@ -330,10 +330,6 @@ def test_a_contact_request_needs_no_consent_box(client: FlaskClient) -> None:
 
 # --- The staff side: contact preferences first, the named worker, the consent table -----------
 
-
-@pytest.fixture
-def worker(app: Flask):  # type: ignore[no-untyped-def]
-    return make_staff("testi.tyontekija@example.test")
 
 
 def saate_case(key: str, **changes: object) -> Case:

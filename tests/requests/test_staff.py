@@ -35,15 +35,6 @@ def new_case(municipality: str = "179", key: str = "1", kind: str = "contact_req
     return cases.create_case(form, language, answers, key.rjust(32, "0"))
 
 
-@pytest.fixture
-def worker(app: Flask):  # type: ignore[no-untyped-def]
-    return make_staff("testi.tyontekija@example.test")
-
-
-@pytest.fixture
-def signed_in(client: FlaskClient, worker) -> FlaskClient:  # type: ignore[no-untyped-def]
-    sign_in(client, worker)
-    return client
 
 
 def case_ids_in(html: str) -> list[int]:

@@ -17,16 +17,12 @@ from app.sessions import STAFF_COOKIE
 from app.tokens import token_hash
 from tests.support.i18n import translated, translated_plural
 from tests.support.pages import csrf_token
-from tests.support.staff import PASSWORD, make_staff, sign_in
+from tests.support.staff import PASSWORD, sign_in
 
 pytestmark = pytest.mark.usefixtures("teams")
 
 NEW_PASSWORD = "another-long-test-password"
 
-
-@pytest.fixture
-def worker(app: Flask) -> StaffUser:
-    return make_staff("testi.tyontekija@example.test")
 
 
 def saved_cookie(client: FlaskClient) -> str:

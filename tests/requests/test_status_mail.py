@@ -4,7 +4,6 @@ loopback. A failure says so kindly and loses nothing; a case may ask a few times
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from email import message_from_string, policy
 from email.message import EmailMessage
 
@@ -19,7 +18,7 @@ from app.models import Case
 from tests.support.i18n import translated
 from tests.support.journey import CONTACT_REQUEST, FAKE_PERSON, VALID_STEPS, Journey
 from tests.support.logs import all_logs
-from tests.support.mail import Inbox, smtp_inbox
+from tests.support.mail import Inbox
 from tests.support.postgres import free_port
 
 pytestmark = pytest.mark.usefixtures("teams")
@@ -27,11 +26,6 @@ pytestmark = pytest.mark.usefixtures("teams")
 LOCALES = {"fi": "fi", "sv": "sv", "selko": "fi@selko"}
 BASE_URL = "https://saate.example.test"
 
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    with smtp_inbox() as found:
-        yield found
 
 
 @pytest.fixture

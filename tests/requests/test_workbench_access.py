@@ -23,7 +23,7 @@ from app.staff.forms import ACTION_FORMS
 from tests.requests.test_staff import new_case
 from tests.support.journey import VALID_STEPS
 from tests.support.pages import csrf_token
-from tests.support.staff import make_staff, sign_in
+from tests.support.staff import make_staff, sign_in, stored
 
 pytestmark = pytest.mark.usefixtures("teams")
 
@@ -71,10 +71,6 @@ def signed_in(client: FlaskClient, lead: StaffUser) -> FlaskClient:
     sign_in(client, lead)
     return client
 
-
-def stored(case_id: int) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case_id)  # type: ignore[return-value]
 
 
 def state() -> tuple[int, int, list[tuple[int, str, int | None]]]:

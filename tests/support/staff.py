@@ -7,7 +7,8 @@ import time
 import pyotp
 from flask.testing import FlaskClient
 
-from app.models import StaffUser
+from app.extensions import db
+from app.models import Case, StaffUser
 from app.people import accounts
 from tests.support.pages import csrf_token
 
@@ -40,3 +41,9 @@ def staff_post(client: FlaskClient, path: str, data: dict):  # type: ignore[no-u
     """POST with the CSRF token from the staff queue page."""
     token = csrf_token(client.get("/staff/").text)
     return client.post(path, data={**data, "csrf_token": token})
+
+
+def stored(case_id: int) -> Case:
+    """The case as the database holds it now (not as this session last saw it)."""
+    db.session.expire_all()
+    return db.session.get(Case, case_id)  # type: ignore[return-value]
