@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from app import demo
 from app.people import teams
 from tests.conftest import make_app, sqlite_copy
+from tests.support.staff import PASSWORD
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -94,3 +95,21 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+def sign_in_staff(page: Page, server: LiveServer, email: str, code: str,
+                  password: str = PASSWORD,
+                  check: Callable[[Page], None] = lambda page: None) -> None:
+    """Password, then the authenticator's code: the page ends on the queue. `check` (an axe
+    audit, say) runs on each of the three pages."""
+    page.goto(server("/staff/sign-in"))
+    check(page)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/staff/sign-in/code")
+    check(page)
+    page.fill("#code", code)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/staff/")
+    check(page)

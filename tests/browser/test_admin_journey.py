@@ -21,7 +21,7 @@ from app.models import Case, Team
 from app.people import accounts
 from app.saate.schema import CONTACT_REQUEST
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import LiveServer, new_context
+from tests.browser.conftest import LiveServer, new_context, sign_in_staff
 from tests.browser.test_client_journeys import Visit
 from tests.support.i18n import translated, translated_plural
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
@@ -61,17 +61,6 @@ def press(page: Page, selector: str) -> None:
     arrived(page)
 
 
-def sign_in(page: Page, server: LiveServer, email: str, password: str, code: str) -> None:
-    goto(page, server("/staff/sign-in"))
-    page.fill("#email", email)
-    page.fill("#password", password)
-    press(page, "main button[type=submit]")
-    assert page.url.endswith("/staff/sign-in/code")
-    page.fill("#code", code)
-    press(page, "main button[type=submit]")
-    assert page.url.endswith("/staff/"), page.url
-
-
 def flash(page: Page) -> str:
     return page.locator(".flash").inner_text()
 
@@ -103,7 +92,8 @@ def test_a_staff_member_comes_and_goes_and_a_team_pauses_intake(
     # The admin adds the new staff member and gets the set-up link.
     admin_context = desktop(browser)
     admin = admin_context.new_page()
-    sign_in(admin, live_server, ADMIN_EMAIL, PASSWORD, pyotp.TOTP(admin_secret).now())
+    sign_in_staff(admin, live_server, ADMIN_EMAIL, pyotp.TOTP(admin_secret).now(),
+                  check=arrived)
     press(admin, "nav.staff-nav a[href='/staff/admin/staff']")
     press(admin, "main a[href='/staff/admin/staff/new']")
     admin.fill("#new-email", NEW_EMAIL)
@@ -135,7 +125,8 @@ def test_a_staff_member_comes_and_goes_and_a_team_pauses_intake(
     assert translated(app, "fi", "Your account is ready. Sign in with your e-mail address, "
                       "your new password and a code from your app.") in flash(newcomer)
     # The code of the set-up is spent: the next one signs in.
-    sign_in(newcomer, live_server, NEW_EMAIL, NEW_PASSWORD, totp.at(time.time() + 30))
+    sign_in_staff(newcomer, live_server, NEW_EMAIL, totp.at(time.time() + 30), NEW_PASSWORD,
+                  check=arrived)
     assert made[0][1] in newcomer.locator("main").inner_text()
     for case_id, _ in made:
         goto(newcomer, live_server(f"/staff/cases/{case_id}"))

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import Case
 from app.people import accounts
 from app.saate.schema import CONTACT_REQUEST
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, sign_in_staff
 from tests.browser.test_client_journeys import Visit, fill_contact_details
 from tests.browser.test_staff_journey import staff_page_ok
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
@@ -57,14 +57,7 @@ def first_in_queue(browser: Browser, server: LiveServer) -> tuple[str, bool]:
         secret = worker.totp_secret
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
-    page.goto(server("/staff/sign-in"))
-    page.fill("#email", "testi.tyontekija@example.test")
-    page.fill("#password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/staff/sign-in/code")
-    page.fill("#code", pyotp.TOTP(secret).now())
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/staff/")
+    sign_in_staff(page, server, "testi.tyontekija@example.test", pyotp.TOTP(secret).now())
     staff_page_ok(page)
     first = page.locator(".queue-table .case-row").first
     reference = first.locator(".case-ref a").inner_text()

@@ -15,7 +15,7 @@ from app.casework import cases
 from app.extensions import db
 from app.models import StaffUser
 from app.people import accounts
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, sign_in_staff
 from tests.browser.test_staff_journey import staff_page_ok
 from tests.requests.test_staff import new_case
 from tests.support.staff import PASSWORD
@@ -36,14 +36,7 @@ def make_worker(server: LiveServer, email: str, name: str, role: str = "worker")
 
 def signed_in_page(browser: Browser, server: LiveServer, user: StaffUser) -> Page:
     page = browser.new_context(viewport=DESKTOP, bypass_csp=True).new_page()
-    page.goto(server("/staff/sign-in"))
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/staff/sign-in/code")
-    page.fill("#code", pyotp.TOTP(user.totp_secret).now())
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url("**/staff/")
+    sign_in_staff(page, server, user.email, pyotp.TOTP(user.totp_secret).now())
     return page
 
 
