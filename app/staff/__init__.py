@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, request
 from flask_babel import format_timedelta
+from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from app.casework.access_log import action_label
@@ -44,6 +45,11 @@ def id_arg(name: str) -> int | None:
     if not (text.isascii() and text.isdigit() and len(text) <= 10) or not 1 <= int(text) <= MAX_ID:
         abort(400)
     return int(text)
+
+
+def worker_language() -> str:
+    """The signed-in worker's page language, "fi" or "sv" (names of places, defaults)."""
+    return "sv" if current_user.ui_locale == "sv" else "fi"
 
 
 @bp.app_template_filter("channel_label")

@@ -34,15 +34,11 @@ from app.saate.forms import SaateForm, build_form, select_choices
 from app.saate.schema import SAATE
 from app.security import keeps_answers_on_csrf_failure
 
-from . import bp
+from . import bp, worker_language
 from .forms import OTHER_TEAM_MESSAGE, NewContactForm, RecordingForm, StaffSaateForm
 
 FORM_KEY = re.compile(r"[0-9a-f]{32}")
 Problems = list[tuple[str | None, str]]
-
-
-def worker_language() -> str:
-    return "sv" if current_user.ui_locale == "sv" else "fi"
 
 
 def municipality_choices() -> list[SelectChoice]:

@@ -28,7 +28,7 @@ from app.casework.queue import (
 )
 from app.i18n import public_languages
 
-from . import bp
+from . import bp, worker_language
 
 ASSIGNED = ("me", "unassigned")
 # A Statistics Finland code, or "other" (other or not sure).
@@ -91,7 +91,7 @@ def queue() -> str:
     args = filter_args(filters)
     next_url = (url_for("staff.queue", **args, after=page.next_cursor.encode())
                 if page.next_cursor else None)
-    html_lang = "sv" if current_user.ui_locale == "sv" else "fi"
+    html_lang = worker_language()
     municipalities = sorted(
         {(m.code, m.name_in(html_lang)) for team in current_user.teams
          for m in team.municipalities},
