@@ -14,7 +14,8 @@ from pathlib import Path
 from babel import Locale
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import Babel, Domain, get_locale, get_translations
+from flask_babel import Babel, Domain, get_locale
+from markupsafe import Markup
 
 from app.markup import safe_translation, tel_href
 from app.text import isolated
@@ -163,6 +164,7 @@ class FallbackDomain(Domain):
         self.directory = directory
         self.registry = registry
         self._by_locale: dict[str, Translations | NullTranslations] = {}
+        self._catalogues: dict[Locale, TemplateCatalogue] = {}
 
     def get_translations(self) -> Translations | NullTranslations:
         locale = get_locale()
@@ -182,12 +184,43 @@ class FallbackDomain(Domain):
         self._by_locale[locale] = translations
         return translations
 
+    def catalogue_for(self, locale: Locale) -> TemplateCatalogue:
+        catalogue = self._catalogues.get(locale)
+        if catalogue is None:
+            catalogue = TemplateCatalogue(self.translations_for(str(locale)))
+            self._catalogues[locale] = catalogue
+        return catalogue
+
     def _load(self, locale: str) -> Translations | NullTranslations:
         path = self.directory / locale / "LC_MESSAGES" / "messages.mo"
         if not path.exists():
             return NullTranslations()
         with path.open("rb") as fileobj:
             return Translations(fileobj, domain="messages")
+
+
+class TemplateCatalogue:
+    """One language's messages as templates use them: each translated and made safe once
+    per process, then looked up (a page asks for twenty or more)."""
+
+    def __init__(self, translations: Translations | NullTranslations) -> None:
+        self.translations = translations
+        self._safe: dict[str, Markup] = {}
+
+    def gettext(self, message: str) -> Markup:
+        safe = self._safe.get(message)
+        if safe is None:
+            safe = self._safe[message] = safe_translation(self.translations.ugettext(message))
+        return safe
+
+    def ngettext(self, singular: str, plural: str, count: int) -> Markup:
+        return safe_translation(self.translations.ungettext(singular, plural, count))
+
+    def pgettext(self, context: str, message: str) -> Markup:
+        return safe_translation(self.translations.upgettext(context, message))
+
+    def npgettext(self, context: str, singular: str, plural: str, count: int) -> Markup:
+        return safe_translation(self.translations.unpgettext(context, singular, plural, count))
 
 
 def language_by_locale_in(registry: dict[str, Language], locale: str) -> Language | None:
@@ -205,11 +238,10 @@ class AppBabel(Babel):
 def init_app(app: Flask) -> None:
     registry = load_languages(app.config["LANGUAGES"])
     app.extensions["saate_languages"] = registry
-    app.extensions["saate_domain"] = FallbackDomain(
-        Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), registry
-    )
+    domain = FallbackDomain(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]), registry)
+    app.extensions["saate_domain"] = domain
 
-    install_template_gettext(app)
+    install_template_gettext(app, domain)
     app.jinja_env.filters["tel_href"] = tel_href
     # Typed text (names, titles) inside a sentence: {{ name | bdi }}.
     app.jinja_env.filters["bdi"] = isolated
@@ -222,19 +254,25 @@ def init_app(app: Flask) -> None:
         }
 
 
-def install_template_gettext(app: Flask) -> None:
+def install_template_gettext(app: Flask, domain: FallbackDomain) -> None:
     """Templates' _(), ngettext, pgettext and npgettext, with markup kept to the allowlist.
 
     Jinja trusts a translated message as HTML once autoescaping is on (every
     template here is HTML); app.markup narrows that trust to a few harmless tags.
-    The values filled in are still escaped by Jinja.
+    The values filled in are still escaped by Jinja. Each message is made safe
+    once per process (a page has twenty or more), in the locale Flask-Babel
+    holds for this moment (force_locale included: e-mails in the case's language).
     """
+    untranslated = TemplateCatalogue(NullTranslations())
+
+    def catalogue() -> TemplateCatalogue:
+        locale = get_locale()
+        return domain.catalogue_for(locale) if locale is not None else untranslated
+
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: safe_translation(get_translations().ugettext(s)),
-        ngettext=lambda s, p, n: safe_translation(get_translations().ungettext(s, p, n)),
-        pgettext=lambda c, s: safe_translation(get_translations().upgettext(c, s)),
-        npgettext=lambda c, s, p, n: safe_translation(
-            get_translations().unpgettext(c, s, p, n)
-        ),
+        gettext=lambda s: catalogue().gettext(s),
+        ngettext=lambda s, p, n: catalogue().ngettext(s, p, n),
+        pgettext=lambda c, s: catalogue().pgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().npgettext(c, s, p, n),
         newstyle=True,
     )

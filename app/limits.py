@@ -176,6 +176,8 @@ def init_app(app: Flask) -> None:
         headers_enabled=False,
     )
     limiter.init_app(app)
+    # Only POSTs are ever limited: every other request skips the limiter's look-ups.
+    limiter.request_filter(lambda: request.method != "POST")
     app.extensions["saate_limiter"] = limiter
     apply_limits(app, limiter)
     app.register_error_handler(RateLimitExceeded, render_rate_limited)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
+from time import monotonic
 from typing import Any
 
-from sqlalchemy import select
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -296,11 +299,35 @@ def pause_phone(team: Team) -> str:
     return team.pause_phone or team.phone
 
 
-def municipality_choices(html_lang: str) -> list[tuple[str, str]]:
+# Every client form lists the served municipalities, which change only when an admin edits
+# a team: each process keeps the list this long. An edit made through this process is seen
+# at once; one made through another instance within this time.
+MUNICIPALITY_LIST_SECONDS = 60.0
+_KEPT_LISTS = "saate_municipality_lists"
+
+
+def municipality_choices(html_lang: str) -> Sequence[tuple[str, str]]:
     """(code, name) of every served municipality, sorted by name in the language."""
+    kept = current_app.extensions.setdefault(_KEPT_LISTS, {})
+    expires, pairs = kept.get(html_lang, (0.0, ()))
+    if expires <= monotonic():
+        pairs = _load_municipality_choices(html_lang)
+        kept[html_lang] = (monotonic() + MUNICIPALITY_LIST_SECONDS, pairs)
+    return pairs
+
+
+def _load_municipality_choices(html_lang: str) -> tuple[tuple[str, str], ...]:
     municipalities = db.session.scalars(select(Municipality)).all()
     pairs = [(m.code, m.name_in(html_lang)) for m in municipalities]
-    return sorted(pairs, key=lambda pair: pair[1].casefold())
+    return tuple(sorted(pairs, key=lambda pair: pair[1].casefold()))
+
+
+@event.listens_for(Municipality, "after_insert")
+@event.listens_for(Municipality, "after_update")
+@event.listens_for(Municipality, "after_delete")
+def _forget_municipality_lists(*_: object) -> None:
+    if has_app_context():
+        current_app.extensions.pop(_KEPT_LISTS, None)
 
 
 def municipality_codes() -> list[str]:
