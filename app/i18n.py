@@ -164,13 +164,13 @@ class FallbackDomain(Domain):
         self.directory = directory
         self.registry = registry
         self._by_locale: dict[str, Translations | NullTranslations] = {}
-        self._catalogues: dict[Locale, TemplateCatalogue] = {}
+        self._catalogues: dict[tuple, TemplateCatalogue] = {}
 
     def get_translations(self) -> Translations | NullTranslations:
         locale = get_locale()
         if locale is None:
             return NullTranslations()
-        return self.translations_for(str(locale))
+        return self.catalogue_for(locale).translations
 
     def translations_for(self, locale: str) -> Translations | NullTranslations:
         cached = self._by_locale.get(locale)
@@ -185,10 +185,12 @@ class FallbackDomain(Domain):
         return translations
 
     def catalogue_for(self, locale: Locale) -> TemplateCatalogue:
-        catalogue = self._catalogues.get(locale)
+        # Keyed by the locale's parts: comparing Locale objects costs more than the look-up.
+        key = (locale.language, locale.territory, locale.script, locale.variant, locale.modifier)
+        catalogue = self._catalogues.get(key)
         if catalogue is None:
             catalogue = TemplateCatalogue(self.translations_for(str(locale)))
-            self._catalogues[locale] = catalogue
+            self._catalogues[key] = catalogue
         return catalogue
 
     def _load(self, locale: str) -> Translations | NullTranslations:

@@ -351,9 +351,12 @@ def municipality_name(code: str, html_lang: str | None = None) -> str:
 
 def team_for_municipality(code: str) -> Team:
     """The team serving the municipality; the default team for "other"."""
-    municipality = db.session.get(Municipality, code) if code != OTHER_MUNICIPALITY else None
-    if municipality is not None:
-        return municipality.team
+    if code != OTHER_MUNICIPALITY:
+        serving = db.session.scalar(
+            select(Team).join(Municipality, Municipality.team_id == Team.id)
+            .where(Municipality.code == code))
+        if serving is not None:
+            return serving
     team = db.session.scalar(select(Team).where(Team.is_default))
     if team is None:
         team = db.session.scalar(select(Team).order_by(Team.id))

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.casework import cases
 from app.database import utcnow
@@ -19,6 +19,7 @@ from tests.support.i18n import translated, translated_plural
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
 from tests.support.journey import VALID_STEPS
 from tests.support.staff import make_staff, sign_in, staff_post
+from tests.support.statements import recorded_statements
 
 pytestmark = pytest.mark.usefixtures("teams")
 
@@ -179,20 +180,8 @@ def test_queue_order_holds_across_pages(client: FlaskClient, app: Flask) -> None
 
 
 def count_statements(app: Flask, client: FlaskClient, url: str) -> int:
-    engine = app.extensions["saate_db"].engine
-    connection = app.extensions["saate_db"].session_factory.kw.get("bind")
-    target = connection.engine if hasattr(connection, "engine") else engine
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(target, "before_cursor_execute", count)
-    try:
+    with recorded_statements(app) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(target, "before_cursor_execute", count)
     return len(statements)
 
 

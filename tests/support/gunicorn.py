@@ -25,7 +25,7 @@ START_TIMEOUT = 30.0
 
 class GunicornServer:
     def __init__(self, directory: Path, environment: dict[str, str],
-                 args: tuple[str, ...] = ()) -> None:
+                 args: tuple[str, ...] = (), app_module: str = "wsgi:app") -> None:
         self.port = free_port()
         self.output_path = directory / "gunicorn.stdout.log"
         self.error_path = directory / "gunicorn.stderr.log"
@@ -33,6 +33,7 @@ class GunicornServer:
         self.environment = {**os.environ, "SAATE_BIND": f"127.0.0.1:{self.port}",
                             "SECRET_KEY": secrets.token_hex(32), **environment}
         self.args = args
+        self.app_module = app_module
         self.process: subprocess.Popen | None = None
 
     @property
@@ -43,7 +44,7 @@ class GunicornServer:
         with self.output_path.open("ab") as output, self.error_path.open("ab") as errors:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                 *self.args, "wsgi:app"],
+                 *self.args, self.app_module],
                 cwd=ROOT, env=self.environment, stdout=output, stderr=errors,
             )
         self._wait_until_listening()
