@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.support import NullTranslations, Translations
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_app_context, request, url_for
 from flask_babel import Babel, Domain, get_locale
 from markupsafe import Markup
 
@@ -167,10 +167,24 @@ class FallbackDomain(Domain):
         self._catalogues: dict[tuple, TemplateCatalogue] = {}
 
     def get_translations(self) -> Translations | NullTranslations:
+        return self.current_catalogue().translations
+
+    def current_catalogue(self) -> TemplateCatalogue:
+        """The catalogue of the locale Flask-Babel holds now (force_locale included).
+
+        Remembered beside that locale object until Flask-Babel replaces it (a language
+        switch, force_locale), so that a page's fifty or more messages look it up once.
+        """
+        babel_context = g.get("_flask_babel") if has_app_context() else None
+        remembered = getattr(babel_context, "saate_catalogue", None)
+        if remembered is not None and remembered[0] is getattr(babel_context, "babel_locale", None):
+            return remembered[1]
         locale = get_locale()
         if locale is None:
-            return NullTranslations()
-        return self.catalogue_for(locale).translations
+            return UNTRANSLATED
+        found = self.catalogue_for(locale)
+        g._flask_babel.saate_catalogue = (locale, found)
+        return found
 
     def translations_for(self, locale: str) -> Translations | NullTranslations:
         cached = self._by_locale.get(locale)
@@ -225,6 +239,9 @@ class TemplateCatalogue:
         return safe_translation(self.translations.unpgettext(context, singular, plural, count))
 
 
+UNTRANSLATED = TemplateCatalogue(NullTranslations())
+
+
 def language_by_locale_in(registry: dict[str, Language], locale: str) -> Language | None:
     return next((lang for lang in registry.values() if lang.locale == locale), None)
 
@@ -262,14 +279,9 @@ def install_template_gettext(app: Flask, domain: FallbackDomain) -> None:
     Jinja trusts a translated message as HTML once autoescaping is on (every
     template here is HTML); app.markup narrows that trust to a few harmless tags.
     The values filled in are still escaped by Jinja. Each message is made safe
-    once per process (a page has twenty or more), in the locale Flask-Babel
-    holds for this moment (force_locale included: e-mails in the case's language).
+    once per process (a page has twenty or more).
     """
-    untranslated = TemplateCatalogue(NullTranslations())
-
-    def catalogue() -> TemplateCatalogue:
-        locale = get_locale()
-        return domain.catalogue_for(locale) if locale is not None else untranslated
+    catalogue = domain.current_catalogue
 
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: catalogue().gettext(s),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 STAFF_PREFIX = "/staff"
 STAFF_COOKIE = "saate_staff"
@@ -22,6 +23,16 @@ def is_staff_request() -> bool:
 
 
 class AudienceSessionInterface(SecureCookieSessionInterface):
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        # Made once per key, not on every request (it derives its signing key when made).
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self._serializers:
+            self._serializers[keys] = super().get_signing_serializer(app)
+        return self._serializers[keys]
+
     def get_cookie_name(self, app: Flask) -> str:
         return STAFF_COOKIE if is_staff_request() else super().get_cookie_name(app)
 

@@ -14,6 +14,7 @@ from flask import Blueprint, Flask, current_app, flash, g, redirect, request, se
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from flask_login.utils import _user_context_processor
 from werkzeug.wrappers import Response
 
 from app.extensions import login_manager
@@ -79,6 +80,11 @@ def require_staff_sign_in() -> Response | None:
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = "strong"
+    # Templates get current_user as the lazy proxy: a public page, which never shows it,
+    # then never loads a user (Flask-Login's own context processor loads one per page).
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if p is not _user_context_processor]
+    app.context_processor(lambda: {"current_user": current_user})
     app.config.setdefault("REMEMBER_COOKIE_DURATION", 0)
     app.before_request(require_staff_sign_in)
 
