@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import Field, PasswordField, TextAreaField
 from wtforms.fields.core import UnboundField
 
+from app.i18n import lazy_gettext as _l
 from app.text import clean_value
 
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_app_context, request, url_for
 from flask_babel import Babel, Domain, get_locale
+from flask_babel.speaklater import LazyString
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from app.markup import safe_translation, tel_href
@@ -222,8 +226,18 @@ class TemplateCatalogue:
     def __init__(self, translations: Translations | NullTranslations) -> None:
         self.translations = translations
         self._safe: dict[str, Markup] = {}
+        self._formatted: dict[str, Markup] = {}
 
-    def gettext(self, message: str) -> Markup:
+    def gettext(self, message: str, variables: dict[str, Any]) -> Markup:
+        """Like Jinja's own newstyle gettext: always a format string ("%%" is "%")."""
+        if not variables:
+            formatted = self._formatted.get(message)
+            if formatted is None:
+                formatted = self._formatted[message] = self.safe(message) % {}
+            return formatted
+        return self.safe(message) % variables
+
+    def safe(self, message: str) -> Markup:
         safe = self._safe.get(message)
         if safe is None:
             safe = self._safe[message] = safe_translation(self.translations.ugettext(message))
@@ -240,6 +254,30 @@ class TemplateCatalogue:
 
 
 UNTRANSLATED = TemplateCatalogue(NullTranslations())
+
+
+def lazy_gettext(message: str, **variables: Any) -> LazyString:
+    """Flask-Babel's lazy_gettext, translated through the request's remembered catalogue:
+    a form's labels and choices are fifty or more of these on one page."""
+    return LazyString(_translated, message, **variables)
+
+
+def lazy_pgettext(context: str, message: str, **variables: Any) -> LazyString:
+    return LazyString(_translated_in_context, context, message, **variables)
+
+
+def _catalogue_now() -> TemplateCatalogue:
+    return current_app.extensions["saate_domain"].current_catalogue()
+
+
+def _translated(message: str, **variables: Any) -> str:
+    text = _catalogue_now().translations.ugettext(message)
+    return text % variables if variables else text
+
+
+def _translated_in_context(context: str, message: str, **variables: Any) -> str:
+    text = _catalogue_now().translations.upgettext(context, message)
+    return text % variables if variables else text
 
 
 def language_by_locale_in(registry: dict[str, Language], locale: str) -> Language | None:
@@ -284,9 +322,19 @@ def install_template_gettext(app: Flask, domain: FallbackDomain) -> None:
     catalogue = domain.current_catalogue
 
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=lambda s: catalogue().gettext(s),
+        gettext=lambda s: catalogue().safe(s),
         ngettext=lambda s, p, n: catalogue().ngettext(s, p, n),
         pgettext=lambda c, s: catalogue().pgettext(c, s),
         npgettext=lambda c, s, p, n: catalogue().npgettext(c, s, p, n),
         newstyle=True,
     )
+
+    # _() and gettext, by far the most called, go straight to the catalogue rather than
+    # through the extension's two wrappers (the same result in an autoescaped template).
+    @pass_eval_context
+    def gettext(eval_context: EvalContext, message: str, **variables: Any) -> str:
+        if not eval_context.autoescape:
+            return str(catalogue().translations.ugettext(message)) % variables
+        return catalogue().gettext(message, variables)
+
+    app.jinja_env.globals.update(_=gettext, gettext=gettext)

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -18,6 +17,7 @@ from wtforms.validators import InputRequired
 from app import throttle
 from app.extensions import db
 from app.forms import BaseForm
+from app.i18n import lazy_gettext as _l
 from app.limits import limited
 from app.models import StaffUser
 from app.people import accounts, staff_sessions

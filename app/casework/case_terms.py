@@ -5,9 +5,8 @@ Codes are stored; labels are lazy gettext in the worker's language.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _lp
-
+from app.i18n import lazy_gettext as _l
+from app.i18n import lazy_pgettext as _lp
 from app.saate.schema import Choice
 
 STATUSES = (

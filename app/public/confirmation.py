@@ -4,7 +4,6 @@ it to the client's own address), one feedback question."""
 from __future__ import annotations
 
 from flask import redirect, render_template, session, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -13,6 +12,7 @@ from app.casework import cases, status_mail
 from app.extensions import db
 from app.forms import BaseForm
 from app.i18n import current_language
+from app.i18n import lazy_gettext as _l
 from app.intake import feedback
 from app.limits import limited
 from app.links import external_url

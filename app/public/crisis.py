@@ -20,7 +20,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import redirect, render_template, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 from wtforms import StringField
 from wtforms.validators import ValidationError
@@ -28,6 +27,7 @@ from wtforms.validators import ValidationError
 from app.casework import cases
 from app.forms import BaseForm
 from app.i18n import current_language
+from app.i18n import lazy_gettext as _l
 from app.intake import drafts
 from app.limits import limited
 from app.models import Draft

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     Field,
     RadioField,
@@ -25,6 +24,7 @@ from wtforms import (
 from wtforms.validators import ValidationError
 
 from app.forms import BaseForm
+from app.i18n import lazy_gettext as _l
 
 from .bounds import Bounded, DynamicCodes, bound_answers
 from .schema import Answers, Kind, Question, Step, this_year

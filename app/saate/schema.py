@@ -27,8 +27,9 @@ from datetime import date
 from typing import Any
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _lp
+
+from app.i18n import lazy_gettext as _l
+from app.i18n import lazy_pgettext as _lp
 
 Answers = Mapping[str, Any]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 
 from app.casework.cases import REASON_LIMIT
 from app.forms import BaseForm
+from app.i18n import lazy_gettext as _l
 from app.models import StaffRole
 from app.people import accounts, teams
 from app.people.municipalities import resolve

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from app.i18n import lazy_gettext as _l
 from app.models import AdminAuditEntry
 from app.people.admin_audit import Action
 

@@ -11,7 +11,6 @@ import re
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     Field,
@@ -49,6 +48,7 @@ from app.casework.cases import (
     next_step_days,
 )
 from app.forms import BaseForm
+from app.i18n import lazy_gettext as _l
 from app.saate.forms import email as email_format
 from app.saate.forms import phone as phone_format
 from app.saate.forms import select_choices
