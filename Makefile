@@ -4,7 +4,8 @@
 #              nginx, gettext, axe-core), lint, check the catalogues and run every test
 # Also: make lock (upgrade the locked dependency set), make audit (known vulnerabilities),
 #       make translations / translate-status / translate-check (for translators),
-#       make screenshots (the client's pages at 360 px into docs/screenshots/, listed in README).
+#       make screenshots (the client's pages at 360 px into docs/screenshots/, listed in README),
+#       make bench (each page's throughput under gunicorn against hello world: docs/PERFORMANCE.md).
 
 PYTHON ?= python3
 VENV := .venv
@@ -19,7 +20,7 @@ DEV_FLASK := SAATE_ENV=development $(BIN)/flask --app wsgi
 SYSTEM_PACKAGES_FOR_TESTS := chromium postgresql redis-server nginx openssl gettext npm
 
 .PHONY: run test install install-test system-packages catalogues lint translate-check \
-        translate-status translations lock audit clean screenshots
+        translate-status translations lock audit clean screenshots bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -108,3 +109,11 @@ audit: install-test
 clean:
 	rm -rf $(VENV) tests/browser/node_modules .pytest_cache .ruff_cache
 	find translations -name '*.mo' -delete
+
+# Page throughput as production serves it (docs/PERFORMANCE.md); BENCH_ARGS e.g. --cases 1000000.
+bench: install-test catalogues
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then echo "Installing: wrk"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; fi; }
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)

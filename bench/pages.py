@@ -52,6 +52,7 @@ from tests.support.pages import csrf_token  # noqa: E402
 CONNECTIONS = 50
 WRK_THREADS = 2
 WARM_UP_SECONDS = 2
+LEAD = demo.DEMO_STAFF[2]["email"]  # the lead sees every team's queue
 STEP_SESSIONS = CONNECTIONS
 SEND_SESSIONS = 300
 DEEP_PAGES = 25
@@ -119,6 +120,17 @@ def seed(url: str, cases: int) -> None:
             demo.seed_many_cases(cases, progress=print_progress("seeding cases"))
 
 
+def lead_totp_secret(url: str) -> str:
+    """The demo lead's two-factor secret (the bench signs in as the lead: every team)."""
+    from app.people import accounts
+
+    app = create_app("development", {"DATABASE_URL": url})
+    with app.app_context():
+        user = accounts.find_by_email(LEAD)
+        assert user is not None, "the database has no demo lead: run `flask demo seed`"
+        return user.totp_secret
+
+
 def print_progress(label: str) -> Callable[[int, int], None]:
     started = time.monotonic()
 
@@ -143,8 +155,8 @@ def production_settings(url: str, port: int) -> dict[str, str]:
 
 
 def start_servers(directory: Path, url: str) -> tuple[GunicornServer, GunicornServer]:
-    (directory / "app").mkdir()
-    (directory / "hello").mkdir()
+    (directory / "app").mkdir(exist_ok=True)
+    (directory / "hello").mkdir(exist_ok=True)
     app_server = GunicornServer(directory / "app", {})
     app_server.environment.update(production_settings(url, app_server.port))
     hello = GunicornServer(directory / "hello", {}, app_module="bench.hello:app")
@@ -197,38 +209,27 @@ def contact_client(base_url: str) -> BenchClient:
     return client
 
 
-def signed_in_lead(base_url: str) -> BenchClient:
+def signed_in_lead(base_url: str, totp_secret: str) -> BenchClient:
     client = BenchClient(base_url)
-    login = demo.DEMO_STAFF[2]["email"]  # the lead: every team's queue
-    assert password_step(client, login, demo.DEMO_PASSWORD).status == 302
-    secret = demo_secret(login)
-    assert code_step(client, pyotp.TOTP(secret).now()).status == 302, "staff sign-in failed"
+    assert password_step(client, LEAD, demo.DEMO_PASSWORD).status == 302
+    assert code_step(client, pyotp.TOTP(totp_secret).now()).status == 302, "sign-in failed"
     return client
 
 
-def demo_secret(email: str) -> str:
-    from app.people import accounts
-
-    with BENCH_APP.app_context():
-        user = accounts.find_by_email(email)
-        assert user is not None
-        return user.totp_secret
-
-
-def prepare(base_url: str, pages: set[str]) -> Prepared:
+def prepare(base_url: str, pages: set[str], totp_secret: str) -> Prepared:
     prepared = Prepared()
     with ThreadPoolExecutor(max_workers=4) as pool:
         if pages & {"saate step GET", "saate step POST", "status page"}:
             prepared.saved = list(pool.map(lambda _: saved_saate(base_url), range(STEP_SESSIONS)))
         if "send a saate" in pages:
             prepared.ready = list(pool.map(lambda _: saved_saate(base_url), range(SEND_SESSIONS)))
-        if "contact request POST" in pages or "contact request GET" in pages:
+        if pages & {"landing", "contact request GET", "contact request POST"}:
             prepared.contact = list(pool.map(lambda _: contact_client(base_url),
                                              range(CONNECTIONS)))
     if "status page" in pages:
         prepared.status_path = sent_status_path(base_url)
     if any(page.startswith("staff") for page in pages):
-        prepared.staff = signed_in_lead(base_url)
+        prepared.staff = signed_in_lead(base_url, totp_secret)
         prepared.deep_queue_path = deep_queue_path(prepared.staff)
         prepared.case_path = first_case_path(prepared.staff)
     return prepared
@@ -291,7 +292,7 @@ def plans(prepared: Prepared) -> dict[str, Callable[[], Plan]]:
         return get_each(staff, path, same_address=True)
 
     return {
-        "landing": lambda: get_each(prepared.contact or [BenchClient(BASE_URL)], "/fi/"),
+        "landing": lambda: get_each(prepared.contact, "/fi/"),
         "saate step GET": lambda: get_each(prepared.saved, f"/fi/saate/{step}"),
         "saate step POST": lambda: post_each(with_csrf_from(prepared.saved, f"/fi/saate/{step}"),
                                              f"/fi/saate/{step}", VALID_STEPS[step]),
@@ -381,56 +382,65 @@ def print_table(rows: list[Figures], baseline: float, hellos: list[Figures]) -> 
 
 
 def main() -> None:
-    global BENCH_APP, BASE_URL
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--database", type=Path,
+                        help="a copy of this SQLite file, already seeded, instead of seeding")
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--only", default="", help="comma-separated page names")
-    parser.add_argument("--keep", action="store_true", help="keep the working directory")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: `apt-get install wrk` (make bench does it as root)")
+    chosen = {name.strip() for name in options.only.split(",") if name.strip()}
+    unknown = chosen - set(PAGES)
+    if unknown:
+        sys.exit(f"no such page: {', '.join(sorted(unknown))}; pages: {', '.join(PAGES)}")
 
-    directory = Path(tempfile.mkdtemp(prefix="saate-bench-"))
-    url = f"sqlite:///{directory / 'saate.sqlite3'}"
     started = time.monotonic()
-    print(f"Seeding {options.cases:,} cases into {url} …", file=sys.stderr)
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
-    seed(url, options.cases)
-    BENCH_APP = create_app("development", {"DATABASE_URL": url})
-    app_server, hello = start_servers(directory, url)
-    BASE_URL = app_server.url
-    try:
-        chosen = [name.strip() for name in options.only.split(",") if name.strip()]
-        print("Preparing clients …", file=sys.stderr)
-        prepared = prepare(app_server.url, set(chosen) or ALL_PAGES)
-        pages = plans(prepared)
-        hellos = [run_wrk("hello world", hello.url + "/", hello_plan(), options.seconds, directory)]
-        rows = []
-        for name, make_plan in pages.items():
-            if chosen and name not in chosen:
-                continue
-            print(f"  {name} …", file=sys.stderr)
-            rows.append(run_wrk(name, app_server.url, make_plan(), options.seconds, directory))
-        hellos.append(run_wrk("hello world", hello.url + "/", hello_plan(), options.seconds,
-                              directory))
-        baseline = statistics.mean(h.per_second for h in hellos)
-        for row in rows:
-            row.ratio = row.per_second / baseline
-        print_table(rows, baseline, hellos)
-        print(f"\n(whole run {time.monotonic() - started:.0f} s, {options.cases:,} cases)")
-    finally:
-        app_server.stop()
-        hello.stop()
-        if not options.keep:
-            shutil.rmtree(directory, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="saate-bench-") as working:
+        directory = Path(working)
+        url = f"sqlite:///{directory / 'saate.sqlite3'}"
+        if options.database:
+            shutil.copyfile(options.database, directory / "saate.sqlite3")
+        else:
+            print(f"Seeding {options.cases:,} cases …", file=sys.stderr)
+            seed(url, options.cases)
+        secret = lead_totp_secret(url)
+        app_server, hello = start_servers(directory, url)
+        try:
+            print("Preparing clients …", file=sys.stderr)
+            prepared = prepare(app_server.url, chosen or set(PAGES), secret)
+            rows, hellos = measure(app_server, hello, plans(prepared), chosen, options.seconds,
+                                   directory)
+        finally:
+            app_server.stop()
+            hello.stop()
+    baseline = statistics.mean(h.per_second for h in hellos)
+    for row in rows:
+        row.ratio = row.per_second / baseline
+    print_table(rows, baseline, hellos)
+    print(f"\n(whole run {time.monotonic() - started:.0f} s)")
 
 
-ALL_PAGES = {"landing", "saate step GET", "saate step POST", "send a saate",
-             "contact request GET", "contact request POST", "status page", "staff queue",
-             "staff queue, deep page", "staff queue, filtered", "staff case view"}
-BENCH_APP = None
-BASE_URL = ""
+def measure(app_server: GunicornServer, hello: GunicornServer,
+            pages: dict[str, Callable[[], Plan]], chosen: set[str], seconds: int,
+            directory: Path) -> tuple[list[Figures], list[Figures]]:
+    """Hello world, then each page, then hello world again (the machine may drift)."""
+    hellos = [run_wrk("hello world", hello.url + "/", hello_plan(), seconds, directory)]
+    rows = []
+    for name, make_plan in pages.items():
+        if chosen and name not in chosen:
+            continue
+        print(f"  {name} …", file=sys.stderr)
+        rows.append(run_wrk(name, app_server.url, make_plan(), seconds, directory))
+    hellos.append(run_wrk("hello world", hello.url + "/", hello_plan(), seconds, directory))
+    return rows, hellos
+
+
+PAGES = ("landing", "saate step GET", "saate step POST", "send a saate",
+         "contact request GET", "contact request POST", "status page", "staff queue",
+         "staff queue, deep page", "staff queue, filtered", "staff case view")
 
 if __name__ == "__main__":
     main()

@@ -23,14 +23,17 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import ClassVar
+from functools import lru_cache
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     func,
     literal,
     literal_column,
@@ -214,84 +217,134 @@ def _statuses(filters: QueueFilters) -> list[str]:
     return list(CaseStatus)
 
 
-def _narrowing(user: StaffUser, filters: QueueFilters) -> list[ColumnElement[bool]]:
-    """The filters besides team and status, checked row by row along an index."""
-    conditions: list[ColumnElement[bool]] = []
+# The filters besides team and status, checked row by row along an index: each by name,
+# its value (if any) a bound parameter of the same name.
+NARROWING: dict[str, Callable[[], ColumnElement[bool]]] = {
+    "kind": lambda: Case.kind == bindparam("kind"),
+    "urgent": lambda: Case.urgent.is_(True),
+    "handler": lambda: Case.handler_id == bindparam("handler"),
+    "unassigned": lambda: Case.handler_id.is_(None),
+    "language": lambda: Case.language == bindparam("language"),
+    "municipality": lambda: Case.municipality_code == bindparam("municipality"),
+}
+
+
+def _narrowing_values(user: StaffUser, filters: QueueFilters) -> dict[str, Any]:
+    """The NARROWING filters in use, by name, with their values."""
+    values: dict[str, Any] = {}
     if filters.kind:
-        conditions.append(Case.kind == filters.kind)
+        values["kind"] = filters.kind
     if filters.urgent:
-        conditions.append(Case.urgent.is_(True))
+        values["urgent"] = True
     if filters.mine or filters.assigned == "me":  # "My clients": mine whatever `assigned` says
-        conditions.append(Case.handler_id == user.id)
+        values["handler"] = user.id
     elif filters.assigned == "unassigned":
-        conditions.append(Case.handler_id.is_(None))
+        values["unassigned"] = None
     if filters.language:
-        conditions.append(Case.language == filters.language)
+        values["language"] = filters.language
     if filters.municipality:
-        conditions.append(Case.municipality_code == filters.municipality)
-    return conditions
+        values["municipality"] = filters.municipality
+    return values
 
 
-def _continuing(first: bool, after: Cursor | None) -> list[ColumnElement[bool]] | None:
-    """Where a branch (its cases all first, or all not) continues after the cursor;
-    None when the whole branch came before it."""
-    if after is None or (after.first and not first):
+def _narrowing(names: Iterable[str]) -> list[ColumnElement[bool]]:
+    return [NARROWING[name]() for name in names]
+
+
+def _parameters(values: dict[str, Any]) -> dict[str, Any]:
+    """The values that are bound parameters (not every filter has a value)."""
+    return {name: value for name, value in values.items() if name not in {"urgent", "unassigned"}}
+
+
+# Building a page's statement (a union of up to thirty index walks) costs many times more
+# than running it: each shape of statement is built once per process, with every value
+# (teams, filters, cursor) a bound parameter, and its compiled form is then cached too.
+STATEMENT_SHAPES = 512
+
+
+def _after_queue() -> ColumnElement[bool]:
+    return (tuple_(Case.promised_contact_date, Case.created_at, Case.id)
+            > tuple_(bindparam("after_promised", type_=Case.promised_contact_date.type),
+                     bindparam("after_created", type_=Case.created_at.type),
+                     bindparam("after_id")))
+
+
+def _continuing(first: bool, after_first: bool | None) -> list[ColumnElement[bool]] | None:
+    """Where a branch (its cases all first, or all not) continues after a cursor whose
+    case was first or not (None: no cursor); None when the whole branch came before it."""
+    if after_first is None or (after_first and not first):
         return []
-    if first and not after.first:
+    if first and not after_first:
         return None
-    return [tuple_(Case.promised_contact_date, Case.created_at, Case.id)
-            > (after.promised, after.created_at, after.id)]
+    return [_after_queue()]
 
 
-def _page_ids(user: StaffUser, filters: QueueFilters, after: Cursor | None,
-              size: int) -> Select | None:
-    """The ids of one page, in the queue's order.
+@dataclass(frozen=True)
+class _QueueShape:
+    teams: int
+    statuses: tuple[str, ...]
+    narrowing: tuple[str, ...]
+    after_first: bool | None
+    size: int
 
-    Each (team, status, urgent) triple walks its own stretch of ix_case_queue in
-    order and stops after `size` rows; the stretches are then merged. A single
-    `team_id IN (…) AND status IN (…)` query would instead sort every match.
+
+@lru_cache(maxsize=STATEMENT_SHAPES)
+def _queue_statement(shape: _QueueShape) -> Select | None:
+    """One page of cases in the queue's order, continuing after the cursor.
+
+    The ids come first: each (team, status, urgent) triple walks its own stretch of
+    ix_case_queue in order and stops after `size` rows; the stretches are then merged.
+    A single `team_id IN (…) AND status IN (…)` query would instead sort every match.
     """
-    conditions = _narrowing(user, filters)
+    conditions = _narrowing(shape.narrowing)
     branches = []
-    for team in user.teams:
-        for status in _statuses(filters):
-            for urgent in (True,) if filters.urgent else (True, False):
+    for team in range(shape.teams):
+        for status in shape.statuses:
+            for urgent in (True,) if "urgent" in shape.narrowing else (True, False):
                 first = urgent and status != CaseStatus.CLOSED
-                continuing = _continuing(first, after)
+                continuing = _continuing(first, shape.after_first)
                 if continuing is None:
                     continue
                 branch = (
                     select(Case.id, literal_column(str(int(first))).label("first"),
                            Case.promised_contact_date, Case.created_at)
                     # `== urgent`, not `IS`: an equality every database walks an index by.
-                    .where(Case.team_id == team.id, Case.status == status,
+                    .where(Case.team_id == bindparam(f"team_{team}"), Case.status == status,
                            Case.urgent == urgent, *conditions, *continuing)
                     .order_by(Case.promised_contact_date, Case.created_at, Case.id)
-                    .limit(size)
+                    .limit(shape.size)
                 )
                 branches.append(select(branch.subquery()))
     if not branches:
         return None
     merged = union_all(*branches).subquery()
-    return (select(merged.c.id)
-            .order_by(merged.c.first.desc(), merged.c.promised_contact_date,
-                      merged.c.created_at, merged.c.id)
-            .limit(size))
-
-
-def queue_page(user: StaffUser, filters: QueueFilters, after: Cursor | None,
-               limit: int) -> QueuePage:
-    """One page of cases in the queue's order, continuing after the cursor (one statement)."""
-    page_ids = _page_ids(user, filters, after, limit + 1)
-    if page_ids is None:
-        return QueuePage([], None)
-    query = (
+    page_ids = (select(merged.c.id)
+                .order_by(merged.c.first.desc(), merged.c.promised_contact_date,
+                          merged.c.created_at, merged.c.id)
+                .limit(shape.size))
+    return (
         select(Case)
         .options(joinedload(Case.handler))
         .where(Case.id.in_(page_ids))
         .order_by(FIRST.desc(), Case.promised_contact_date, Case.created_at, Case.id)
     )
-    rows = list(db.session.scalars(query).unique())
+
+
+def queue_page(user: StaffUser, filters: QueueFilters, after: Cursor | None,
+               limit: int) -> QueuePage:
+    """One page of cases in the queue's order, continuing after the cursor (one statement)."""
+    values = _narrowing_values(user, filters)
+    teams = sorted(team.id for team in user.teams)
+    statement = _queue_statement(_QueueShape(
+        len(teams), tuple(_statuses(filters)), tuple(values),
+        after.first if after else None, limit + 1))
+    if statement is None:
+        return QueuePage([], None)
+    parameters = {**_parameters(values), **{f"team_{n}": team for n, team in enumerate(teams)}}
+    if after is not None:
+        parameters |= {"after_promised": after.promised, "after_created": after.created_at,
+                       "after_id": after.id}
+    rows = list(db.session.scalars(statement, parameters).unique())
     has_more = len(rows) > limit
     rows = rows[:limit]
     cursor = Cursor.after(rows[-1]) if has_more and rows else None
@@ -302,40 +355,48 @@ def queue_page(user: StaffUser, filters: QueueFilters, after: Cursor | None,
 NO_STEP = case_when((Case.next_step_date.is_(None), 1), else_=0)
 
 
-def _mine_continuing(with_step: bool,
-                     after: MineCursor | None) -> list[ColumnElement[bool]] | None:
-    """Where a branch (its cases all with a next step, or all without) continues after the
-    cursor; None when the whole branch came before it."""
+def _mine_continuing(with_step: bool, after: str | None) -> list[ColumnElement[bool]] | None:
+    """Where a branch (its cases all with a next step, or all without) continues after a
+    cursor whose case had a next step ("step"), had none ("no_step") or no cursor (None);
+    None when the whole branch came before it."""
     if after is None:
         return []
+    promised = (bindparam("after_promised", type_=Case.promised_contact_date.type),
+                bindparam("after_created", type_=Case.created_at.type), bindparam("after_id"))
     if with_step:
-        if after.step_day is None:
+        if after == "no_step":
             return None
         return [tuple_(Case.next_step_date, Case.promised_contact_date, Case.created_at, Case.id)
-                > (after.step_day, after.promised, after.created_at, after.id)]
-    if after.step_day is not None:
+                > tuple_(bindparam("after_step_day", type_=Case.next_step_date.type), *promised)]
+    if after == "step":
         return []
-    return [tuple_(Case.promised_contact_date, Case.created_at, Case.id)
-            > (after.promised, after.created_at, after.id)]
+    return [tuple_(Case.promised_contact_date, Case.created_at, Case.id) > tuple_(*promised)]
 
 
-def _mine_page_ids(user: StaffUser, filters: QueueFilters, after: MineCursor | None,
-                   size: int) -> Select | None:
-    """The ids of one page of "My clients", in its order.
+@dataclass(frozen=True)
+class _MineShape:
+    statuses: tuple[str, ...]
+    narrowing: tuple[str, ...]
+    after: str | None  # "step", "no_step" or None: see _mine_continuing
+    size: int
 
-    Each (status, with a next step or not) pair walks its own stretch of ix_case_mine
-    (handler, status, next step's day, promised date, sent at, id) and stops after `size`
-    rows; the stretches are then merged, as in the queue. NULL days sort first on SQLite
-    and last on PostgreSQL: keeping them in a branch of their own gives one order on both.
+
+@lru_cache(maxsize=STATEMENT_SHAPES)
+def _mine_statement(shape: _MineShape) -> Select | None:
+    """One page of "My clients", in its order.
+
+    The ids come first: each (status, with a next step or not) pair walks its own stretch
+    of ix_case_mine (handler, status, next step's day, promised date, sent at, id) and stops
+    after `size` rows; the stretches are then merged, as in the queue. NULL days sort first
+    on SQLite and last on PostgreSQL: keeping them in a branch of their own gives one order
+    on both.
     """
-    team_ids = [team.id for team in user.teams]
-    if not team_ids:
-        return None
-    conditions = [Case.team_id.in_(team_ids), *_narrowing(user, filters)]
+    conditions = [Case.team_id.in_(bindparam("team_ids", expanding=True)),
+                  *_narrowing(shape.narrowing)]
     branches = []
-    for status in _statuses(filters):
+    for status in shape.statuses:
         for with_step in (True, False):
-            continuing = _mine_continuing(with_step, after)
+            continuing = _mine_continuing(with_step, shape.after)
             if continuing is None:
                 continue
             if with_step:
@@ -347,19 +408,24 @@ def _mine_page_ids(user: StaffUser, filters: QueueFilters, after: MineCursor | N
             branch = (
                 select(Case.id, literal_column("0" if with_step else "1").label("no_step"),
                        Case.next_step_date, Case.promised_contact_date, Case.created_at)
-                .where(Case.handler_id == user.id, Case.status == status, has_step,
-                       *conditions, *continuing)
+                .where(Case.status == status, has_step, *conditions, *continuing)
                 .order_by(*order)
-                .limit(size)
+                .limit(shape.size)
             )
             branches.append(select(branch.subquery()))
     if not branches:
         return None
     merged = union_all(*branches).subquery()
-    return (select(merged.c.id)
-            .order_by(merged.c.no_step, merged.c.next_step_date, merged.c.promised_contact_date,
-                      merged.c.created_at, merged.c.id)
-            .limit(size))
+    page_ids = (select(merged.c.id)
+                .order_by(merged.c.no_step, merged.c.next_step_date,
+                          merged.c.promised_contact_date, merged.c.created_at, merged.c.id)
+                .limit(shape.size))
+    return (
+        select(Case)
+        .where(Case.id.in_(page_ids))
+        .order_by(NO_STEP, Case.next_step_date, Case.promised_contact_date, Case.created_at,
+                  Case.id)
+    )
 
 
 def mine_page(user: StaffUser, filters: QueueFilters, after: MineCursor | None,
@@ -367,16 +433,21 @@ def mine_page(user: StaffUser, filters: QueueFilters, after: MineCursor | None,
     """One page of the user's own open cases ("My clients"): by the next step's day, so
     overdue steps come first, then cases without a next step; then by promised date and
     age (one statement)."""
-    page_ids = _mine_page_ids(user, replace(filters, mine=True), after, limit + 1)
-    if page_ids is None:
+    team_ids = [team.id for team in user.teams]
+    if not team_ids:
         return QueuePage([], None)
-    query = (
-        select(Case)
-        .where(Case.id.in_(page_ids))
-        .order_by(NO_STEP, Case.next_step_date, Case.promised_contact_date, Case.created_at,
-                  Case.id)
-    )
-    rows = list(db.session.scalars(query))
+    filters = replace(filters, mine=True)
+    values = _narrowing_values(user, filters)
+    after_shape = None if after is None else ("step" if after.step_day else "no_step")
+    statement = _mine_statement(_MineShape(
+        tuple(_statuses(filters)), tuple(values), after_shape, limit + 1))
+    if statement is None:
+        return QueuePage([], None)
+    parameters = {**_parameters(values), "team_ids": team_ids}
+    if after is not None:
+        parameters |= {"after_step_day": after.step_day, "after_promised": after.promised,
+                       "after_created": after.created_at, "after_id": after.id}
+    rows = list(db.session.scalars(statement, parameters))
     has_more = len(rows) > limit
     rows = rows[:limit]
     cursor = MineCursor.after(rows[-1]) if has_more and rows else None
@@ -392,12 +463,21 @@ def status_counts(user: StaffUser, filters: QueueFilters, cap: int) -> dict[str,
     team_ids = [team.id for team in user.teams]
     if not team_ids:
         return {}
-    conditions = _narrowing(user, filters)
+    values = _narrowing_values(user, filters)
+    statement = _counts_statement(tuple(values), filters.mine, cap)
+    rows = db.session.execute(statement, {**_parameters(values), "team_ids": team_ids})
+    return {row.status: row.cases for row in rows}
+
+
+@lru_cache(maxsize=STATEMENT_SHAPES)
+def _counts_statement(narrowing: tuple[str, ...], mine: bool, cap: int) -> Select:
+    conditions = _narrowing(narrowing)
     branches = []
-    for status in OPEN_STATUSES if filters.mine else CaseStatus:  # "My clients": open only
+    for status in OPEN_STATUSES if mine else CaseStatus:  # "My clients": open only
         capped = (
             select(Case.id)
-            .where(Case.team_id.in_(team_ids), Case.status == status, *conditions)
+            .where(Case.team_id.in_(bindparam("team_ids", expanding=True)),
+                   Case.status == status, *conditions)
             .limit(cap + 1)
             .subquery()
         )
@@ -405,7 +485,7 @@ def status_counts(user: StaffUser, filters: QueueFilters, cap: int) -> dict[str,
             select(literal(status.value).label("status"), func.count().label("cases"))
             .select_from(capped)
         )
-    return {row.status: row.cases for row in db.session.execute(union_all(*branches))}
+    return union_all(*branches)  # type: ignore[return-value]
 
 
 def is_overdue(case: Case, today: date) -> bool:
