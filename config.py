@@ -151,6 +151,9 @@ class Config:
     EXTRA_TRUSTED_HOSTS: list[str] = []
     # Where rate-limit counters live: memory:// per process, or redis://host:port/db.
     RATELIMIT_STORAGE_URI = "memory://"
+    # Compile templates and read catalogues as each worker starts (production), rather than
+    # in its first requests; tests and development start many apps and stay lazy.
+    PREPARE_AT_START = False
 
     @classmethod
     def finish(cls, settings: dict) -> None:
@@ -203,6 +206,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    PREPARE_AT_START = True
     SESSION_COOKIE_SECURE = True
     SECRET_KEY = ""
     DATABASE_URL = ""

@@ -53,7 +53,17 @@ def create_app(
     limits.init_app(app)
     errors.init_app(app)
     register_cli(app)
+    if app.config["PREPARE_AT_START"]:
+        prepare_for_serving(app)
     return app
+
+
+def prepare_for_serving(app: Flask) -> None:
+    """Compile every template and read every catalogue now, in each worker as it starts,
+    rather than in the first requests that need them."""
+    for name in app.jinja_env.list_templates(extensions=["html"]):
+        app.jinja_env.get_template(name)
+    i18n.load_catalogues(app)
 
 
 def register_blueprints(app: Flask) -> None:

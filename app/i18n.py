@@ -311,6 +311,16 @@ def init_app(app: Flask) -> None:
         }
 
 
+def load_catalogues(app: Flask) -> None:
+    """Every language's catalogue read, and each message made safe for templates."""
+    domain: FallbackDomain = app.extensions["saate_domain"]
+    for language in app.extensions["saate_languages"].values():
+        catalogue = domain.catalogue_for(language.babel_locale)
+        for message in getattr(catalogue.translations, "_catalog", {}):
+            if isinstance(message, str) and message:
+                catalogue.safe(message)
+
+
 def install_template_gettext(app: Flask, domain: FallbackDomain) -> None:
     """Templates' _(), ngettext, pgettext and npgettext, with markup kept to the allowlist.
 
