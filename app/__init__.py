@@ -8,7 +8,7 @@ from flask import Flask
 
 from config import Config, ConfigurationError, config_for, settings_from_environment
 
-from . import auth, errors, i18n, incoming, limits, logs, security, sessions
+from . import assets, auth, errors, i18n, incoming, limits, logs, security, sessions
 from .extensions import babel, csrf, db
 
 
@@ -24,7 +24,7 @@ def create_app(
     app = Flask(
         __name__,
         template_folder="../templates",
-        static_folder="../static",
+        static_folder=None,  # app/assets.py serves static/ under fingerprinted names
         instance_relative_config=True,
     )
     app.config.from_object(config_class)
@@ -32,6 +32,7 @@ def create_app(
     app.config.update(overrides or {})
     config_class.finish(app.config)
     incoming.init_app(app)
+    assets.init_app(app)
 
     logs.init_app(app)
     app.jinja_env.trim_blocks = True

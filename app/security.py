@@ -68,9 +68,9 @@ def _protect_posts() -> None:
 def _add_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if request.endpoint != "static":
-        # Pages may hold answers about health: never keep them in shared caches.
-        response.headers.setdefault("Cache-Control", "no-store")
+    # Pages may hold answers about health: nothing is kept in any cache unless its
+    # view says otherwise (only static files do: app/assets.py). Error pages too.
+    response.headers.setdefault("Cache-Control", "no-store")
     if request.is_secure:
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=63072000; includeSubDomains"

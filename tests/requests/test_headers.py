@@ -1,15 +1,17 @@
-"""Every route answers with the security headers; every page that can show personal data
-with Cache-Control: no-store. The walk covers app.url_map, so new routes join by themselves.
+"""Every route answers with the security headers, and with Cache-Control: no-store unless it
+is a static file (immutable only under its fingerprinted name). The walk covers app.url_map,
+so new routes join by themselves.
 """
 
 from __future__ import annotations
 
 import pytest
-from flask import Flask
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
+from app import assets
 from app.casework import cases
 from app.extensions import db
 from app.models import Case
@@ -21,7 +23,8 @@ from tests.support.staff import make_staff, sign_in
 
 pytestmark = pytest.mark.usefixtures("teams")
 
-# Endpoints that can never show personal data: the stylesheet, icons.
+# The only endpoint whose answers may be kept: static files (app/assets.py), immutable
+# only under their fingerprinted names. Everything else, error pages too, is no-store.
 CACHEABLE = {"static"}
 LAST = {"auth.sign_out"}  # walked last: it ends the staff session
 
@@ -31,10 +34,19 @@ def assert_safe_headers(response: TestResponse, endpoint: str, secure: bool) -> 
     assert response.status_code < 500, where
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, (where, name)
-    if endpoint not in CACHEABLE:
+    if endpoint not in CACHEABLE or response.status_code != 200:
         assert response.headers.get("Cache-Control") == "no-store", where
+    elif assets.FINGERPRINTED.fullmatch(response.request.path.removeprefix("/static/")):
+        assert response.headers.get("Cache-Control") == assets.IMMUTABLE, where
+    else:
+        assert response.headers.get("Cache-Control") == assets.REVALIDATED, where
     hsts = response.headers.get("Strict-Transport-Security")
     assert bool(hsts) == secure, where
+
+
+def asset_name(name: str) -> str:
+    """The fingerprinted name pages link a static file by."""
+    return current_app.extensions[assets.EXTENSION].by_name[name].fingerprinted
 
 
 @pytest.fixture
@@ -54,7 +66,8 @@ def test_every_route_sends_the_security_headers(app: Flask, client: FlaskClient,
     sign_in(staff, admin)
     examples = {"lang": "fi", "slug": "contact-details", "token": cases.status_token(sent_case),
                 "case_id": sent_case.id, "action": "note", "kind": "saate",
-                "filename": "saate.css", "staff_id": worker.id, "team_id": sent_case.team_id}
+                "filename": asset_name("saate.css"), "staff_id": worker.id,
+                "team_id": sent_case.team_id}
     walked = sorted(routes(app, examples), key=lambda route: route.endpoint in LAST)
     for route in walked:
         visitor = staff if route.url.startswith("/staff") else client
@@ -68,7 +81,8 @@ def test_every_route_sends_the_security_headers(app: Flask, client: FlaskClient,
     assert len(walked) >= 25
 
 
-@pytest.mark.parametrize("path", ["/fi/no-such-page", "/fi/saate/no-such-step", "/xx/"])
+@pytest.mark.parametrize("path", ["/fi/no-such-page", "/fi/saate/no-such-step", "/xx/",
+                                  "/static/saate.000000000000.css"])
 def test_error_pages_send_them_too(sqlite_app: Flask, path: str) -> None:
     response = sqlite_app.test_client().get(path)
     assert response.status_code == 404

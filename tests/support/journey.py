@@ -6,6 +6,8 @@ Obviously fake people only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -94,3 +96,49 @@ class Journey:
         found = re.search(rf'href="{base}(/{self.lang}/status/[^"]+)"', self.page)
         assert found, "no status link on the page"
         return found.group(1)
+
+
+def client_pages(client: FlaskClient, lang: str) -> Iterator[tuple[str, TestResponse]]:
+    """Every page a client meets, as (name, response): the front and side pages, the
+    contact request and its sent page, the saate part by part (following where each part
+    leads), check answers, sent, the status page, and the crisis page. The walk of real
+    requests behind the page-weight and caching tests; tests/browser/client_pages.py walks
+    the same pages in Chromium."""
+    journey = Journey(client, lang)
+    for name, path in (("landing", "/"), ("contact", "/contact"), ("resume", "/resume"),
+                       ("privacy", "/privacy"), ("accessibility", "/accessibility"),
+                       ("saate-start", "/saate/")):
+        yield name, journey.get(path)
+    yield from _through_the_saate(journey)
+    contact = Journey(client.application.test_client(), lang)
+    assert contact.post("/contact", CONTACT_REQUEST).status_code == 302
+    yield "contact-sent", contact.get("/contact/sent")
+    yield "crisis", _crisis_page(Journey(client.application.test_client(), lang))
+
+
+def _path(response: TestResponse) -> str:
+    assert response.status_code == 302, (response.request.path, response.status_code)
+    return urlsplit(response.location).path
+
+
+def _through_the_saate(journey: Journey) -> Iterator[tuple[str, TestResponse]]:
+    path, number = _path(journey.start()), 0
+    while path != f"/{journey.lang}/saate/check":
+        number += 1
+        assert number <= 20, "the saate never reached check answers"
+        slug = path.rsplit("/", 1)[1]
+        yield f"part-{number}-{slug}", journey.get(f"/saate/{slug}")
+        path = _path(journey.post(f"/saate/{slug}", VALID_STEPS.get(slug, {}),
+                                  fresh_page=False))
+    yield "check", journey.get("/saate/check")
+    assert journey.send().status_code == 302
+    yield "sent", journey.get("/saate/sent")
+    yield "status", journey.client.get(journey.status_path())
+
+
+def _crisis_page(journey: Journey) -> TestResponse:
+    """Where a yes to the crisis question leads (tests/requests/test_crisis.py)."""
+    journey.start()
+    assert journey.step("contact-details").status_code == 302
+    crisis = _path(journey.step("right-now", {"acute_distress": "yes"}))
+    return journey.get(crisis.removeprefix(f"/{journey.lang}"))

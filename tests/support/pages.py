@@ -7,6 +7,7 @@ from html import unescape
 
 CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
 VALUE = re.compile(r'value="([^"]+)"')
+LINK = re.compile(r"<link\b[^>]*>")
 
 
 def csrf_token(html: str) -> str:
@@ -29,3 +30,10 @@ def main_text(html: str) -> str:
     main = html[html.find("<main") : html.find("</main>")]
     main = re.sub(r"<[^>]+>", " ", main)
     return " ".join(unescape(main).split())
+
+
+def linked(html: str, rel: str) -> list[str]:
+    """The href of every <link rel="…"> of that kind ("stylesheet", "icon"), in order."""
+    tags = [tag for tag in LINK.findall(html) if f'rel="{rel}"' in tag]
+    return [unescape(re.search(r'href="([^"]+)"', tag).group(1))  # type: ignore[union-attr]
+            for tag in tags]

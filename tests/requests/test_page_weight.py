@@ -1,0 +1,61 @@
+"""Every client page, with the stylesheets it links, weighs at most 30 KB gzipped (issue 12).
+
+A client on a cheap phone and a capped plan pays for a first visit in full: the HTML
+plus every stylesheet the page links, each compressed by gzip at level 1, nginx's
+default `gzip_comp_level` (any higher level only makes them lighter). The print
+stylesheet counts too: browsers fetch it with every page, late but always, so its
+bytes go over the wire. The icon is not counted (not HTML or CSS; one small file a
+browser keeps).
+"""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from tests.support.journey import client_pages
+from tests.support.pages import linked
+
+pytestmark = pytest.mark.usefixtures("teams")
+
+BUDGET = 30 * 1024
+GZIP_LEVEL = 1
+
+
+@pytest.fixture
+def app(sqlite_app: Flask) -> Flask:
+    """A page weighs the same on any database: SQLite only."""
+    return sqlite_app
+
+
+def gzipped(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+
+
+def page_weight(client: FlaskClient, page: TestResponse) -> dict[str, int]:
+    """The gzipped bytes of the page and of each stylesheet it links, by URL."""
+    weights = {page.request.path: gzipped(page.data)}
+    for href in linked(page.text, "stylesheet"):
+        stylesheet = client.get(href)
+        assert stylesheet.status_code == 200, href
+        weights[href] = gzipped(stylesheet.data)
+    return weights
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "selko"])
+def test_every_client_page_is_within_the_budget(client: FlaskClient, lang: str) -> None:
+    over, weighed = [], 0
+    for name, page in client_pages(client, lang):
+        assert page.status_code == 200, name
+        weights = page_weight(client, page)
+        if sum(weights.values()) > BUDGET:
+            parts = ", ".join(f"{url} {size} B" for url, size in weights.items())
+            over.append(f"{lang} {name}: {sum(weights.values())} B ({parts})")
+        weighed += 1
+    assert not over, (f"over the budget of {BUDGET} bytes gzipped (HTML + stylesheets): "
+                      + "; ".join(over))
+    assert weighed >= 15  # the front and side pages, seven parts, check, sent, status, crisis
