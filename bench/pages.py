@@ -1,13 +1,13 @@
 """Page throughput as production serves it: `make bench`.
 
 Serves the app with gunicorn and the repository's gunicorn.conf.py (SAATE_ENV=production,
-the settings README gives, one trusted proxy as behind nginx) on a SQLite file seeded with
-demo teams and N fake cases, and next to it the smallest Flask app (bench/hello.py) under
-the same gunicorn settings. Debian's `wrk` then drives each page from its own process on
-loopback, 50 connections for a few seconds after a short warm-up, through
-bench/requests.lua, and one table gives each page's throughput, p50 and p95 latency and
-its ratio to hello world measured in the same run (before and after the pages; the mean
-is the baseline). Ratios, not absolute figures, are what compare between machines.
+the settings README gives, one trusted proxy as behind nginx) on a throwaway PostgreSQL
+(or SQLite) seeded with the demo teams and N fake cases, and next to it the smallest Flask
+app (bench/hello.py) under the same gunicorn settings. Debian's `wrk` then drives each
+page from its own process on loopback, 50 connections for a few seconds after a short
+warm-up, through bench/requests.lua. One table gives each page's throughput, p50 and p95
+latency and its ratio to hello world measured in the same run (before and after the
+pages; the mean is the baseline). Ratios, not absolute figures, compare between machines.
 
 Every request carries the cookies a returning browser has and comes from its own
 made-up client address, so the rate limits stay on and never stop the load. Clients
@@ -15,7 +15,8 @@ are prepared through the server first, as a browser would: 50 with a whole saate
 saved (for the step pages), a few hundred more with a saate ready to send (each sent
 once), one staff lead signed in with the two-factor code.
 
-    .venv/bin/python bench/pages.py [--cases 100000] [--seconds 8] [--only landing,...]
+    .venv/bin/python bench/pages.py [--cases 100000] [--engine postgresql|sqlite]
+        [--database-url URL] [--seconds 8] [--only "landing,staff queue"]
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -48,6 +50,7 @@ from tests.support.gunicorn import GunicornServer  # noqa: E402
 from tests.support.journey import CONTACT_REQUEST, VALID_STEPS  # noqa: E402
 from tests.support.live import LiveClient, code_step, password_step  # noqa: E402
 from tests.support.pages import csrf_token  # noqa: E402
+from tests.support.postgres import PostgresServer  # noqa: E402
 
 CONNECTIONS = 50
 WRK_THREADS = 2
@@ -384,8 +387,11 @@ def print_table(rows: list[Figures], baseline: float, hellos: list[Figures]) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--database", type=Path,
-                        help="a copy of this SQLite file, already seeded, instead of seeding")
+    parser.add_argument("--engine", choices=("postgresql", "sqlite"), default="postgresql",
+                        help="a throwaway database of this kind, seeded (default: PostgreSQL, "
+                             "as in production)")
+    parser.add_argument("--database-url",
+                        help="an existing database with the demo data instead (not seeded)")
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--only", default="", help="comma-separated page names")
     options = parser.parse_args()
@@ -398,29 +404,35 @@ def main() -> None:
 
     started = time.monotonic()
     os.environ.setdefault("SECRET_KEY", secrets.token_hex(32))
-    with tempfile.TemporaryDirectory(prefix="saate-bench-") as working:
+    with tempfile.TemporaryDirectory(prefix="saate-bench-") as working, \
+            ExitStack() as resources:
         directory = Path(working)
-        url = f"sqlite:///{directory / 'saate.sqlite3'}"
-        if options.database:
-            shutil.copyfile(options.database, directory / "saate.sqlite3")
-        else:
-            print(f"Seeding {options.cases:,} cases …", file=sys.stderr)
+        url = options.database_url or new_database(options.engine, directory, resources)
+        if not options.database_url:
+            print(f"Seeding {options.cases:,} cases ({options.engine}) …", file=sys.stderr)
             seed(url, options.cases)
         secret = lead_totp_secret(url)
         app_server, hello = start_servers(directory, url)
-        try:
-            print("Preparing clients …", file=sys.stderr)
-            prepared = prepare(app_server.url, chosen or set(PAGES), secret)
-            rows, hellos = measure(app_server, hello, plans(prepared), chosen, options.seconds,
-                                   directory)
-        finally:
-            app_server.stop()
-            hello.stop()
+        resources.callback(hello.stop)
+        resources.callback(app_server.stop)
+        print("Preparing clients …", file=sys.stderr)
+        prepared = prepare(app_server.url, chosen or set(PAGES), secret)
+        rows, hellos = measure(app_server, hello, plans(prepared), chosen, options.seconds,
+                               directory)
     baseline = statistics.mean(h.per_second for h in hellos)
     for row in rows:
         row.ratio = row.per_second / baseline
     print_table(rows, baseline, hellos)
     print(f"\n(whole run {time.monotonic() - started:.0f} s)")
+
+
+def new_database(engine: str, directory: Path, resources: ExitStack) -> str:
+    if engine == "sqlite":
+        return f"sqlite:///{directory / 'saate.sqlite3'}"
+    server = PostgresServer()
+    server.start()
+    resources.callback(server.stop)
+    return server.create_database("saate_bench")
 
 
 def measure(app_server: GunicornServer, hello: GunicornServer,
