@@ -252,13 +252,14 @@ def seed_cases(count: int, *, seed: int = DEFAULT_SEED, main_handler: int | None
     rng = random.Random(f"{seed}:{first}")  # noqa: S311  (made-up data, repeatable by seed)
     planner = Planner(rng, teams, count, main_handler)
     report = SeedReport(unstaffed=[facts.team.name for facts in teams if not facts.handlers])
+    tell = progress or (lambda done, total: None)
+    tell(0, count)
     for start in range(0, count, BATCH):
         batch = planner.plan(start, min(start + BATCH, count), first)
         store(batch, planner.rng, report)
         db.session.commit()
         report.cases += len(batch)
-        if progress is not None:
-            progress(report.cases, count)
+        tell(report.cases, count)
     return report
 
 

@@ -73,8 +73,10 @@ def run(batch_size: int = 500, progress: Progress | None = None) -> RetentionRep
     removed_events = throttle.purge_older_than(THROTTLE_KEEP)
     now = utcnow()
     due = [_due(team, now) for team in db.session.scalars(select(Team)).all()]
-    total = sum(db.session.scalar(select(func.count()).where(*where)) or 0
-                for where in due) if progress is not None else 0
+    total = 0
+    if progress is not None:
+        total = sum(db.session.scalar(select(func.count()).where(*where)) or 0 for where in due)
+        progress(0, total)
     anonymised = 0
     for where in due:
         last_id = 0

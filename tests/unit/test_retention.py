@@ -82,7 +82,7 @@ def test_the_run_reports_its_progress_batch_by_batch(app: Flask) -> None:
         closed_saate(days_ago)
     seen: list[tuple[int, int]] = []
     report = retention.run(batch_size=2, progress=lambda done, total: seen.append((done, total)))
-    assert report.cases_anonymised == 3 and seen == [(2, 3), (3, 3)]
+    assert report.cases_anonymised == 3 and seen == [(0, 3), (2, 3), (3, 3)]
 
 
 def test_the_command_shows_a_progress_bar_and_what_it_did(app: Flask) -> None:
