@@ -22,7 +22,8 @@ The distribution, which bench/staff_queue.py relies on:
   leaves it (app/casework/retention.py).
 
 A team without active staff gets only new cases: nobody could have handled them. The
-access log is left empty (nobody has looked at these cases).
+access log (who looked at or changed a case) stays empty: it is the record of real
+people's work, which these cases never had.
 """
 
 from __future__ import annotations
@@ -242,8 +243,8 @@ def seed_cases(count: int, *, seed: int = DEFAULT_SEED, main_handler: int | None
                progress: Progress | None = None) -> SeedReport:
     """Add `count` fake cases over every team (see the module's docstring), in batches.
 
-    The same seed on the same database gives the same cases; a later run numbers its cases
-    on from the last, so running again adds more without clashing keys.
+    The same seed on the same database draws the same cases (dated back from now); a later
+    run numbers its cases on from the last, so running again adds more without clashing keys.
     """
     teams = team_facts()
     if not teams:
@@ -333,6 +334,11 @@ class Planner:
         self.open_from = count - min(count // RECENT_OPEN_SHARE, RECENT_OPEN_LIMIT)
         self.urgent_at = -1  # the position of the urgent case in the current hundred
         self.promises: dict[tuple[int, bool, date], date] = {}
+        # Per team: the main handler if they are in it, and everybody else who handles cases.
+        self.handlers = {facts.team.id: (
+            next((member for member in facts.handlers if member.id == main_handler), None),
+            [member for member in facts.handlers if member.id != main_handler])
+            for facts in teams}
         self.saate = answer_sets("saate", SAATE_ANSWERS)
         self.contact_requests = answer_sets("contact_request", CONTACT_REQUEST_ANSWERS)
 
@@ -439,10 +445,9 @@ class Planner:
         return found
 
     def handler(self, facts: TeamFacts) -> Member:
-        main = [member for member in facts.handlers if member.id == self.main_handler]
-        others = [member for member in facts.handlers if member.id != self.main_handler]
-        if main and (not others or self.rng.random() < 0.5):
-            return main[0]
+        main, others = self.handlers[facts.team.id]
+        if main is not None and (not others or self.rng.random() < 0.5):
+            return main
         return self.rng.choice(others)
 
 

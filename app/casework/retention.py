@@ -67,7 +67,7 @@ def anonymise(case: Case) -> None:
 
 
 def run(batch_size: int = 500, progress: Progress | None = None) -> RetentionReport:
-    """Everything due, oldest first in batches of `batch_size` cases, each batch committed;
+    """Everything due, by id in batches of `batch_size` cases, each batch committed;
     `progress(done, total)` after each batch of cases, when given."""
     removed_drafts = drafts.purge_expired()
     removed_events = throttle.purge_older_than(THROTTLE_KEEP)

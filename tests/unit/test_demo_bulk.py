@@ -3,6 +3,7 @@ years in, with timelines the case workflow would have left; on SQLite and Postgr
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from datetime import timedelta
 
@@ -181,7 +182,7 @@ def test_running_again_adds_more_with_new_keys(app: Flask, staff: list[StaffUser
 def test_a_main_handler_takes_half_of_the_handled_cases(app: Flask,
                                                         staff: list[StaffUser]) -> None:
     lead = staff[-2]
-    demo_bulk.seed_cases(COUNT, main_handler=lead.id)
+    demo_bulk.seed_cases(2_000, main_handler=lead.id)
     handled = [case for case in seeded() if case.handler_id is not None]
     share = sum(case.handler_id == lead.id for case in handled) / len(handled)
     assert 0.45 < share < 0.55
@@ -190,8 +191,20 @@ def test_a_main_handler_takes_half_of_the_handled_cases(app: Flask,
 def test_a_team_without_staff_gets_only_new_cases(app: Flask, staff: list[StaffUser]) -> None:
     empty = team_service.create_team(slug="testi-tyhja", name="Testi Tyhjä tiimi",
                                      phone="040 000 1234", municipalities=["Keuruu"])
-    report = demo_bulk.seed_cases(COUNT)
+    report = demo_bulk.seed_cases(1_000)
     theirs = [case for case in seeded() if case.team_id == empty.id]
     assert theirs and all(case.status == "new" and case.channel == "web" for case in theirs)
     assert all(case.municipality_code == "249" for case in theirs)
     assert report.unstaffed == [empty.name]
+
+
+def test_the_same_seed_draws_the_same_cases(app: Flask, staff: list[StaffUser]) -> None:
+    facts = demo_bulk.team_facts()
+
+    def drawn(seed: int) -> list[tuple]:
+        planner = demo_bulk.Planner(random.Random(seed), facts, 300, None)
+        return [(planned.row["status"], planned.row["team_id"], planned.row["channel"],
+                 planned.row["answers"].get("name"), [event[2] for event in planned.events])
+                for planned in planner.plan(0, 300, 0)]
+
+    assert drawn(7) == drawn(7) != drawn(8)
