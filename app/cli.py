@@ -6,14 +6,17 @@ Run them as `flask --app wsgi <group> <command>`.
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 import pyotp
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app import backup, catalogues, demo, migrate
+from app import backup, catalogues, demo, demo_bulk, migrate
 from app.casework import cases, retention
 from app.extensions import db
 from app.i18n import languages
@@ -30,6 +33,7 @@ demo_cli = AppGroup("demo", help="Demo data for a laptop.")
 retention_cli = AppGroup("retention", help="Deleting data that is no longer needed.")
 
 
+T = TypeVar("T")
 SIDE_NAMES = {"public": "client-facing messages", "staff": "staff messages"}
 
 
@@ -73,12 +77,23 @@ def db_current() -> None:
     click.echo(migrate.current(db.engine) or "(empty)")
 
 
-def _with_progress(label: str, work):  # type: ignore[no-untyped-def]
-    """Run work(progress) under click's progress bar (pages copied of all pages)."""
-    with click.progressbar(length=1, label=label, show_eta=True, show_percent=True) as bar:
+def with_progress(label: str, work: Callable[[Callable[[int, int], None]], T],
+                  unit: str = "") -> T:
+    """Run work(progress) under click's progress bar, the one every long-running command
+    shows: work calls progress(done, total) as it goes (pages copied, cases seeded, …);
+    the bar shows the share done and the time left, and with a unit also the count and the
+    rate, e.g. "12,345 cases/s"."""
+    began = time.monotonic()
+
+    def rate(done: int | None) -> str | None:
+        seconds = time.monotonic() - began
+        return f"{done / seconds:,.0f} {unit}/s" if unit and done and seconds > 0 else None
+
+    with click.progressbar(length=1, label=label, show_eta=True, show_percent=True,
+                           show_pos=bool(unit), item_show_func=rate) as bar:
         def progress(done: int, total: int) -> None:
             bar.length = max(total, 1)
-            bar.update(done - bar.pos)
+            bar.update(done - bar.pos, done)
 
         return work(progress)
 
@@ -88,7 +103,7 @@ def _with_progress(label: str, work):  # type: ignore[no-untyped-def]
 def db_backup(path: Path) -> None:
     """Back the SQLite database up into a new file PATH, safely while serving."""
     try:
-        report = _with_progress("Backing up", lambda p: backup.backup(db.engine.url, path, p))
+        report = with_progress("Backing up", lambda p: backup.backup(db.engine.url, path, p))
     except backup.BackupError as error:
         fail(str(error))
     click.echo(f"Backup written to {report.path} ({report.pages} pages); integrity check ok; "
@@ -103,7 +118,7 @@ def db_restore(path: Path, yes: bool) -> None:
     if not yes:
         fail("restoring replaces everything in the database: stop Saate, then add --yes")
     try:
-        report = _with_progress("Restoring", lambda p: backup.restore(db.engine.url, path, p))
+        report = with_progress("Restoring", lambda p: backup.restore(db.engine.url, path, p))
     except backup.BackupError as error:
         fail(str(error))
     click.echo(f"Restored {report.path} from {path}; integrity check ok.")
@@ -381,11 +396,27 @@ def staff_disable(email: str) -> None:
 
 
 @demo_cli.command("seed")
-def demo_seed() -> None:
-    """Create demo teams, staff and cases (once), and print the demo login."""
+@click.option("--cases", "count", type=click.IntRange(min=0), default=0,
+              help="Also add this many fake cases over every team, over the last two years "
+                   "(a million takes minutes).")
+@click.option("--seed", type=int, default=demo_bulk.DEFAULT_SEED, show_default=True,
+              help="The same seed on the same database gives the same cases.")
+def demo_seed(count: int, seed: int) -> None:
+    """Create the demo teams, staff and cases that are missing (on any database, beside real
+    teams), optionally many more cases, and print the demo login."""
     if current_app.config["ENV_NAME"] == "production":
         fail("demo data is never created in production")
     login = demo.seed()
+    if count:
+        began = time.monotonic()
+        report = with_progress("Seeding cases", lambda progress: demo_bulk.seed_cases(
+            count, seed=seed, progress=progress), unit="cases")
+        seconds = time.monotonic() - began
+        click.echo(f"Added {report.cases:,} cases with {report.events:,} timeline events and "
+                   f"{report.consents:,} consents in {seconds:.0f} s "
+                   f"({report.cases / max(seconds, 0.001):,.0f} cases/s).")
+        for team in report.unstaffed:
+            click.echo(f"{team} has no active staff: its cases are all new.")
     click.echo(demo.describe_login(login))
 
 
@@ -404,7 +435,8 @@ def demo_totp(email: str) -> None:
 @retention_cli.command("run")
 def retention_run() -> None:
     """Delete expired drafts and old personal data of closed cases (run daily)."""
-    report = retention.run()
+    report = with_progress("Anonymising closed cases",
+                           lambda progress: retention.run(progress=progress), unit="cases")
     click.echo(f"Drafts deleted: {report.drafts}; throttle records deleted: "
                f"{report.throttle_events}; closed cases anonymised: {report.cases_anonymised}; "
                f"old staff sessions deleted: {report.staff_sessions}.")

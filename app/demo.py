@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Case, StaffUser, Team
+from app.models import Case, Municipality, StaffUser, Team
 from app.people import accounts, teams
 
 DEMO_PASSWORD = "demo-password-not-secret"  # noqa: S105  (printed on purpose)
@@ -227,13 +227,21 @@ def sent_weeks_ago(case: Case, weeks: int) -> None:
     db.session.commit()
 
 
-def seed_cases() -> None:
+def seed_cases(team_ids: set[int]) -> None:
+    """The demo day, for the demo teams just created: a case goes in only where its
+    municipality leads to one of them (a real team may serve the others)."""
     from app.casework import cases
     from app.saate.schema import describe
 
+    def ours(municipality: str) -> bool:
+        return teams.team_for_municipality(municipality).id in team_ids
+
     for number, (kind, language, answers) in enumerate(DEMO_CASES):
-        cases.create_case(describe(kind), language, dict(answers), f"demo{number:028d}")
+        if ours(answers["municipality"]):
+            cases.create_case(describe(kind), language, dict(answers), f"demo{number:028d}")
     for number, day in enumerate(DEMO_DAY, start=len(DEMO_CASES)):
+        if not ours(day.municipality):
+            continue
         kind, language, answers = DEMO_CASES[day.answers]
         case = cases.create_case(
             describe(kind), language,
@@ -248,7 +256,8 @@ def seed_cases() -> None:
         for action in day.then:
             act(action, case, handler)
     for number, contact in enumerate(DEMO_CONTACTS):
-        record_demo_contact(number, contact)
+        if ours(contact.municipality):
+            record_demo_contact(number, contact)
 
 
 @dataclass
@@ -259,16 +268,32 @@ class DemoLogin:
 
 
 def seed() -> DemoLogin:
-    """Create the demo teams and staff unless they exist; return the main login."""
-    if db.session.scalar(select(Team).limit(1)) is None:
-        for team in DEMO_TEAMS:
-            teams.create_team(**team)  # type: ignore[arg-type]
-        for person in DEMO_STAFF:
+    """Create the demo teams and staff that are missing (by slug and e-mail), the demo day's
+    cases for the demo teams created now, and return the main login.
+
+    Works on any database: beside real teams, a demo team takes only the municipalities no
+    team serves yet, and becomes the default team only where there is none.
+    """
+    created = {add_demo_team(team).id for team in DEMO_TEAMS
+               if db.session.scalar(select(Team.id).where(Team.slug == team["slug"])) is None}
+    for person in DEMO_STAFF:
+        if accounts.find_by_email(person["email"]) is None:  # type: ignore[arg-type]
             accounts.create_staff(password=DEMO_PASSWORD, **person)  # type: ignore[arg-type]
-        seed_cases()
+    if created:
+        seed_cases(created)
     user = accounts.find_by_email(DEMO_STAFF[0]["email"])  # type: ignore[arg-type]
-    assert user is not None, "demo data is partly missing: remove instance/ and run again"
+    assert user is not None
     return DemoLogin(user.email, DEMO_PASSWORD, user.totp_secret)
+
+
+def add_demo_team(team: dict) -> Team:
+    """A demo team, leaving alone what real teams already have: their municipalities and
+    the default team."""
+    served = {code for code, in db.session.execute(select(Municipality.code))}
+    has_default = db.session.scalar(select(Team.id).where(Team.is_default)) is not None
+    return teams.create_team(**{
+        **team, "municipalities": [code for code in team["municipalities"] if code not in served],
+        "is_default": team.get("is_default", False) and not has_default})
 
 
 def describe_login(login: DemoLogin) -> str:

@@ -2,20 +2,23 @@
 
 Seeds a small SQLite database (1,000 cases, every run) and a large one (default
 1,000,000 cases, kept between runs under a name with the schema's revision)
-through SQLAlchemy Core in batches, then times the queue's service functions
+with the app's bulk demo data (app/demo_bulk.py: SQLAlchemy Core in batches, the same
+cases as `flask demo seed --cases N`), then times the queue's service functions
 (app.casework.queue) and the staff pages that show them (the queue table, "My
 clients", the workload; rendered by their view functions) on both in the same
 process. The figure that matters is the ratio large / small: close to 1 means the
 query walks an index and does not grow with the table. For contrast it also times a
 deep page fetched with OFFSET, which is what keyset pagination avoids.
 
-Cases are seeded as a real service would hold them: most old cases closed, the
-newest ones open, and a few old ones left open; about one in a hundred urgent.
-Every case past "new" has a handler (half of them the bench lead, the rest the
-teams' workers), closed ones too, so a worker's own list sits among years of
-closed cases; two in three open handled cases have a next step, a third of those
-overdue. The queue's order is urgent first, then promised date, then age;
-"My clients" goes by next step (app/casework/queue.py).
+Cases are seeded as a real service would hold them, over the last two years (see
+app/demo_bulk.py for the whole distribution): most old cases closed, the newest
+ones open (a tenth of them, at most 2,000), and one in 500 old ones left open;
+one in a hundred urgent. Every case past "new" has a handler (half of them the
+bench lead, the rest the teams' workers), closed ones too, so a worker's own list
+sits among years of closed cases; two in three open handled cases have a next
+step, a third of those overdue; each case has its timeline. The queue's order is
+urgent first, then promised date, then age; "My clients" goes by next step
+(app/casework/queue.py).
 
 The workload summary counts every open case of the lead's teams, so it grows with
 the number of open cases (about 100 in the small database, about 4,000 in the
@@ -27,12 +30,10 @@ large one), not with the closed ones; its per-open-case cost is printed too.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -40,9 +41,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_login import login_user
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from app import create_app, demo, migrate
+from app import create_app, demo, demo_bulk, migrate
 from app.casework.cases import local_today
 from app.casework.queue import (
     FIRST,
@@ -56,13 +57,13 @@ from app.casework.queue import (
     status_counts,
     workload,
 )
+from app.cli import with_progress
 from app.database import make_engine
 from app.extensions import db
-from app.models import Case, StaffUser, Team
+from app.models import Case, StaffUser
 from app.people import accounts, teams
 from config import TestingConfig
 
-BATCH = 20_000
 SMALL = 1_000
 LEAD_EMAIL = "bench.lead@example.test"
 WORKERS_PER_TEAM = 6
@@ -72,48 +73,6 @@ PAGE = 50
 # open cases, and a full page at both sizes keeps the ratio about the table, not the rows.
 MINE_PAGE = 25
 REPEATS = 15
-
-
-def seed(count: int) -> None:
-    team_ids = [team.id for team in db.session.scalars(select(Team))]
-    lead_id = db.session.scalar(select(StaffUser.id).where(StaffUser.email == LEAD_EMAIL))
-    workers = {team.id: [member.id for member in team.members if member.id != lead_id]
-               for team in db.session.scalars(select(Team))}
-    start = datetime(2020, 1, 1, tzinfo=UTC)
-    today = local_today()
-    rng = random.Random(7)
-    open_statuses = ["new", "in_progress", "waiting_for_client", "routed"]
-    recent = count - min(count // 10, 2_000)
-    for offset in range(0, count, BATCH):
-        rows = []
-        for n in range(offset, min(offset + BATCH, count)):
-            team_id = team_ids[n % len(team_ids)]
-            status = (rng.choice(open_statuses) if n >= recent or rng.random() < 0.002
-                      else "closed")
-            handled = status != "new"
-            handler = (lead_id if n % 2 == 0 else
-                       workers[team_id][(n // 2) % len(workers[team_id])]) if handled else None
-            step = handled and status != "closed" and n % 3 != 0
-            rows.append({
-                "kind": "saate" if n % 3 else "contact_request",
-                "status": status,
-                "language": "fi",
-                "municipality_code": "179", "team_id": team_id,
-                "urgent": n % 97 == 0, "flags": {"codes": []}, "answers": {},
-                "reference": f"{n:08d}", "status_token_hash": f"{n:064d}",
-                "submission_key": f"{n:032d}",
-                "promised_contact_date": date(2020, 1, 1) + timedelta(days=n // 500),
-                "handler_id": handler,
-                "next_step": f"Askel {n}" if step else None,
-                "next_step_date": today + timedelta(days=n % 15 - 5) if step else None,
-                "contacted_at": start if handled and n % 5 == 0 else None,
-                "outcomes": {}, "version": 1,
-                "created_at": start + timedelta(minutes=n), "updated_at": start,
-            })
-        db.session.execute(insert(Case), rows)
-        db.session.commit()
-        print(f"  seeded {min(offset + BATCH, count):,}", end="\r", flush=True)
-    print()
 
 
 def timed(function) -> float:  # type: ignore[no-untyped-def]
@@ -135,7 +94,7 @@ def prepared(path: Path, cases: int) -> Flask:
         with app.app_context():
             for team in demo.DEMO_TEAMS:
                 teams.create_team(**team)  # type: ignore[arg-type]
-            accounts.create_staff(
+            lead = accounts.create_staff(
                 email=LEAD_EMAIL,
                 name="Bench Lead",
                 title="tiimin esihenkilö",
@@ -150,8 +109,9 @@ def prepared(path: Path, cases: int) -> Flask:
                         name=f"Bench Worker {team['slug']} {number}", title="sosiaaliohjaaja",
                         role="worker", team_slugs=[team["slug"]],  # type: ignore[list-item]
                         password=BENCH_PASSWORD)
-            print(f"Seeding {cases:,} cases into {path} …")
-            seed(cases)
+            with_progress(f"Seeding {cases:,} cases into {path}", lambda progress:
+                          demo_bulk.seed_cases(cases, main_handler=lead.id, progress=progress),
+                          unit="cases")
     return app
 
 

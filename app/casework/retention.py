@@ -9,10 +9,12 @@ log entries stay: they are the record of who processed the data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, func, select
 
 from app import throttle
 from app.database import utcnow
@@ -22,6 +24,8 @@ from app.models import Case, CaseConsent, CaseEvent, CaseStatus, Feedback, Team
 from app.people import staff_sessions
 
 THROTTLE_KEEP = timedelta(days=1)
+# Told (cases done, cases due) after each batch.
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -32,40 +36,54 @@ class RetentionReport:
     staff_sessions: int = 0
 
 
+# What anonymising empties on a case beside its answers (bulk demo data strips old closed
+# cases the same way: app/demo_bulk.py).
+CLEARED = {
+    "contact_person_name": None, "contact_person_title": None,
+    "contact_person_organisation": None, "contact_person_phone": None,
+    "contact_person_phone_shareable": False, "next_step": None, "next_step_date": None,
+    "referrer_organisation": None, "referrer_name": None,
+}
+# What a timeline event keeps: codes for statistics, no free text or names.
+KEPT_EVENT_DATA = frozenset({"kind", "from", "to", "channel", "reached", "reason", "codes"})
+
+
+def kept_event_data(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key in KEPT_EVENT_DATA}
+
+
 def anonymise(case: Case) -> None:
     """Strip a case to what statistics need."""
     case.answers = {}
     case.flags = {"codes": case.flags.get("codes", [])}
     case.outcomes = {"codes": case.outcomes.get("codes", [])}
-    case.contact_person_name = None
-    case.contact_person_title = None
-    case.next_step = None
-    case.next_step_date = None
-    case.contact_person_organisation = None
-    case.contact_person_phone = None
-    case.contact_person_phone_shareable = False
-    case.referrer_organisation = None
-    case.referrer_name = None
+    for name, value in CLEARED.items():
+        setattr(case, name, value)
     db.session.execute(delete(CaseConsent).where(CaseConsent.case_id == case.id))
     for event in db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)):
-        event.data = {key: value for key, value in event.data.items()
-                      if key in {"kind", "from", "to", "channel", "reached", "reason", "codes"}}
+        event.data = kept_event_data(event.data)
     for feedback in db.session.scalars(select(Feedback).where(Feedback.case_id == case.id)):
         feedback.comment = ""
 
 
-def run(batch_size: int = 500) -> RetentionReport:
+def run(batch_size: int = 500, progress: Progress | None = None) -> RetentionReport:
+    """Everything due, by id in batches of `batch_size` cases, each batch committed;
+    `progress(done, total)` after each batch of cases, when given."""
     removed_drafts = drafts.purge_expired()
     removed_events = throttle.purge_older_than(THROTTLE_KEEP)
-    anonymised = 0
     now = utcnow()
-    for team in db.session.scalars(select(Team)).all():
-        cutoff = now - timedelta(days=team.retention_days)
+    due = [_due(team, now) for team in db.session.scalars(select(Team)).all()]
+    total = 0
+    if progress is not None:
+        total = sum(db.session.scalar(select(func.count()).where(*where)) or 0 for where in due)
+        progress(0, total)
+    anonymised = 0
+    for where in due:
+        last_id = 0
         while True:
+            # On from the last case done: cases already stripped are not read again.
             batch = db.session.scalars(
-                select(Case).where(Case.team_id == team.id, Case.status == CaseStatus.CLOSED,
-                                   Case.closed_at < cutoff, Case.answers != {})
-                .order_by(Case.id).limit(batch_size)
+                select(Case).where(*where, Case.id > last_id).order_by(Case.id).limit(batch_size)
             ).all()
             if not batch:
                 break
@@ -73,5 +91,14 @@ def run(batch_size: int = 500) -> RetentionReport:
                 anonymise(case)
             db.session.commit()
             anonymised += len(batch)
+            last_id = batch[-1].id
+            if progress is not None:
+                progress(anonymised, max(total, anonymised))
     return RetentionReport(removed_drafts, removed_events, anonymised,
                            staff_sessions.purge_old())
+
+
+def _due(team: Team, now: datetime) -> list[ColumnElement[bool]]:
+    """The team's closed cases past its retention period that still hold personal data."""
+    return [Case.team_id == team.id, Case.status == CaseStatus.CLOSED,
+            Case.closed_at < now - timedelta(days=team.retention_days), Case.answers != {}]

@@ -75,3 +75,19 @@ def test_old_staff_sessions_are_deleted(app: Flask) -> None:
     assert retention.run().staff_sessions == 2
     assert staff_sessions.find(live) is not None
     assert staff_sessions.find(ended) is None and staff_sessions.find(abandoned) is None
+
+
+def test_the_run_reports_its_progress_batch_by_batch(app: Flask) -> None:
+    for days_ago in (400, 401, 402):
+        closed_saate(days_ago)
+    seen: list[tuple[int, int]] = []
+    report = retention.run(batch_size=2, progress=lambda done, total: seen.append((done, total)))
+    assert report.cases_anonymised == 3 and seen == [(0, 3), (2, 3), (3, 3)]
+
+
+def test_the_command_shows_a_progress_bar_and_what_it_did(app: Flask) -> None:
+    closed_saate(400)
+    result = app.test_cli_runner().invoke(args=["retention", "run"])
+    assert result.exit_code == 0, result.output
+    assert "Anonymising closed cases" in result.output
+    assert "closed cases anonymised: 1;" in result.output
