@@ -44,7 +44,8 @@ sys.path.insert(0, str(ROOT))
 
 import pyotp  # noqa: E402
 
-from app import create_app, demo, migrate  # noqa: E402
+from app import create_app, demo, demo_bulk, migrate  # noqa: E402
+from app.cli import with_progress  # noqa: E402
 from app.database import make_engine  # noqa: E402
 from tests.support.gunicorn import GunicornServer  # noqa: E402
 from tests.support.journey import CONTACT_REQUEST, VALID_STEPS  # noqa: E402
@@ -113,14 +114,21 @@ class Prepared:
 
 
 def seed(url: str, cases: int) -> None:
+    """Migrate, add the demo teams and staff, then `cases` fake cases (half the handled ones
+    the lead's, as bench/staff_queue.py seeds them)."""
+    from app.people import accounts
+
     engine = make_engine(url)
     migrate.upgrade(engine)
     engine.dispose()
     app = create_app("development", {"DATABASE_URL": url})
     with app.app_context():
         demo.seed()
-        if cases and hasattr(demo, "seed_many_cases"):
-            demo.seed_many_cases(cases, progress=print_progress("seeding cases"))
+        lead = accounts.find_by_email(LEAD)
+        assert lead is not None
+        if cases:
+            with_progress("Seeding cases", lambda progress: demo_bulk.seed_cases(
+                cases, main_handler=lead.id, progress=progress), unit="cases")
 
 
 def lead_totp_secret(url: str) -> str:
@@ -132,19 +140,6 @@ def lead_totp_secret(url: str) -> str:
         user = accounts.find_by_email(LEAD)
         assert user is not None, "the database has no demo lead: run `flask demo seed`"
         return user.totp_secret
-
-
-def print_progress(label: str) -> Callable[[int, int], None]:
-    started = time.monotonic()
-
-    def progress(done: int, total: int) -> None:
-        rate = done / max(time.monotonic() - started, 1e-6)
-        print(f"\r  {label}: {done:,} of {total:,} ({rate:,.0f}/s)", end="",
-              file=sys.stderr, flush=True)
-        if done >= total:
-            print(file=sys.stderr)
-
-    return progress
 
 
 def production_settings(url: str, port: int) -> dict[str, str]:
@@ -306,8 +301,8 @@ def plans(prepared: Prepared) -> dict[str, Callable[[], Plan]]:
             {**CONTACT_REQUEST, "submission_key": "KEY"}, fresh_key=True),
         "status page": lambda: get_each(prepared.saved[:1], prepared.status_path),
         "staff queue": lambda: as_staff("/staff/"),
-        "staff queue, deep page": lambda: as_staff(prepared.deep_queue_path),
-        "staff queue, filtered": lambda: as_staff(
+        "staff queue: deep page": lambda: as_staff(prepared.deep_queue_path),
+        "staff queue: filtered": lambda: as_staff(
             "/staff/?status=all&kind=saate&language=sv&urgent=1"),
         "staff case view": lambda: as_staff(prepared.case_path),
     }
@@ -452,7 +447,7 @@ def measure(app_server: GunicornServer, hello: GunicornServer,
 
 PAGES = ("landing", "saate step GET", "saate step POST", "send a saate",
          "contact request GET", "contact request POST", "status page", "staff queue",
-         "staff queue, deep page", "staff queue, filtered", "staff case view")
+         "staff queue: deep page", "staff queue: filtered", "staff case view")
 
 if __name__ == "__main__":
     main()
