@@ -259,3 +259,14 @@ def test_nginx_stops_oversized_bodies_at_the_door(stack: Stack) -> None:
     huge = visitor.request("POST", "/fi/contact", {"about": "x" * 1024 * 1024})
     assert huge.status == 413
     assert "nginx" in huge.text
+
+
+def test_a_body_between_the_apps_limit_and_nginxs_gets_the_apps_own_page(stack: Stack) -> None:
+    """nginx's cap sits above SAATE_MAX_REQUEST_KB, so the visitor sees the app's 413 page."""
+    visitor = stack.visitor("127.0.0.7")
+    visitor.get("/sv/contact")
+    over = ProductionConfig.MAX_REQUEST_KB * 1024 + 4096
+    answer = visitor.request("POST", "/sv/contact", {"about": "x" * over,
+                                                     "csrf_token": csrf_token(visitor.page)})
+    assert answer.status == 413
+    assert '<html lang="sv">' in answer.text and "nginx" not in answer.text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -46,8 +47,32 @@ class GunicornServer:
                 [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
                  *self.args, self.app_module],
                 cwd=ROOT, env=self.environment, stdout=output, stderr=errors,
+                # Its own process group, so that kill() reaches the workers too.
+                start_new_session=True,
             )
         self._wait_until_listening()
+
+    def kill(self) -> None:
+        """Like a machine dying: SIGKILL to the master and every worker at once.
+
+        Returns once the port refuses connections (no worker left holding it).
+        """
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        deadline = time.monotonic() + START_TIMEOUT
+        while self._accepts():
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn's port still accepts connections after SIGKILL")
+            time.sleep(0.05)
+
+    def _accepts(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
 
     def _wait_until_listening(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT

@@ -20,14 +20,21 @@ class LiveResponse:
     location: str | None
     text: str
     headers: Message
+    body: bytes = b""
 
 
 class LiveClient:
-    def __init__(self, base_url: str, user_agent: str = "Saate tests") -> None:
+    """`source` binds the client's side of each connection to that loopback address
+    (all of 127/8 is loopback), so that clients can be told apart behind a proxy."""
+
+    def __init__(self, base_url: str, user_agent: str = "Saate tests",
+                 source: str | None = None) -> None:
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.user_agent = user_agent
+        self.source_address = (source, 0) if source else None
         self.cookies: dict[str, str] = {}
+        self.sent = 0  # requests so far
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> LiveResponse:
         return self.request("GET", path, extra_headers=headers)
@@ -45,15 +52,17 @@ class LiveClient:
         if data is not None:
             body = urlencode(data, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT)
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=TIMEOUT,
+                                                source_address=self.source_address)
+        self.sent += 1
         try:
             connection.request(method, path, body, headers)
             response = connection.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
+            raw = response.read()
             for header in response.headers.get_all("Set-Cookie") or []:
                 self._keep(header)
-            return LiveResponse(response.status, response.getheader("Location"), text,
-                                response.headers)
+            return LiveResponse(response.status, response.getheader("Location"),
+                                raw.decode("utf-8", errors="replace"), response.headers, raw)
         finally:
             connection.close()
 

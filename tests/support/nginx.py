@@ -1,10 +1,13 @@
-"""Debian's nginx on loopback, running the proxy blocks of docs/deploy/nginx.conf.
+"""Debian's nginx on loopback, running the blocks of docs/deploy/nginx.conf.
 
-The shipped example is read, not copied: its "saate http" and "saate proxy"
-blocks go into a loopback configuration with one plain HTTP listener and one
-TLS listener (a throwaway self-signed certificate), in front of the upstream
-given. As root, the workers run as root too, so they can use the temporary
-directory (the default user, nobody, could not).
+The shipped example is read, not copied: its "saate http", "saate upstream" and
+"saate proxy" blocks go into a loopback configuration with one plain HTTP
+listener and one TLS listener (a throwaway self-signed certificate). The
+upstream keeps the example's settings, with its instances replaced by the
+addresses given (each with the parameters of the example's first one); static
+files come from the repository's static/ folder in place of the example's. As
+root, the workers run as root too, so they can use the temporary directory (the
+default user, nobody, could not).
 """
 
 from __future__ import annotations
@@ -18,14 +21,26 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "deploy" / "nginx.conf"
+# Where the example serves static files from, replaced by the test's folder.
+EXAMPLE_STATIC_ROOT = "/opt/saate/static/"
+# Debian's nginx.conf includes these; the loopback configuration does too.
+MIME_TYPES = Path("/etc/nginx/mime.types")
 INSTALL_HINT = "nginx is not installed: run `make test`, or `apt-get install nginx`."
 START_TIMEOUT = 10.0
+# How long a finished request may take to reach the access log.
+LOG_TIMEOUT = 10.0
+# One line of the example's `saate` log format.
+ACCESS_LINE = re.compile(
+    r'^\[[^\]]*\] "(?P<method>\S+) (?P<path>\S*)" (?P<status>\d{3}) \d+ \S+ '
+    r'"(?P<upstreams>[^"]*)" "(?P<upstream_statuses>[^"]*)"$')
 
 CONFIG = """\
 {user}
@@ -39,11 +54,12 @@ http {{
     fastcgi_temp_path {base}/fastcgi;
     uwsgi_temp_path {base}/uwsgi;
     scgi_temp_path {base}/scgi;
+    include {mime_types};
+    default_type application/octet-stream;
 {http_block}
     access_log {base}/access.log saate;
     upstream saate_app {{
-        server {upstream};
-        keepalive 4;
+{upstream_block}
     }}
     server {{
         listen 127.0.0.1:{port};
@@ -69,6 +85,63 @@ def example_block(name: str, text: str | None = None) -> str:
     return found.group(1)
 
 
+SERVER_LINE = re.compile(r"^(\s*)server\s+\S+(.*;)\s*$")
+
+
+def upstream_block(addresses: Sequence[str], text: str | None = None) -> str:
+    """The example's upstream block serving these addresses, with its other settings."""
+    lines: list[str] = []
+    servers_written = False
+    for line in example_block("upstream", text).splitlines():
+        server = SERVER_LINE.match(line)
+        if server is None:
+            lines.append(line)
+        elif not servers_written:
+            indent, parameters = server.groups()
+            lines.extend(f"{indent}server {address}{parameters}" for address in addresses)
+            servers_written = True
+    if not servers_written:
+        raise RuntimeError(f"{EXAMPLE}'s 'saate upstream' block names no server")
+    return "\n".join(lines)
+
+
+def proxy_block(static_root: Path, text: str | None = None) -> str:
+    """The example's proxy block, serving static files from `static_root`."""
+    block = example_block("proxy", text)
+    if EXAMPLE_STATIC_ROOT not in block:
+        raise RuntimeError(f"{EXAMPLE}'s 'saate proxy' block no longer serves "
+                           f"{EXAMPLE_STATIC_ROOT}: change EXAMPLE_STATIC_ROOT here too")
+    return block.replace(EXAMPLE_STATIC_ROOT, f"{static_root}/")
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One request in the access log: what nginx passed where, and what came back."""
+
+    method: str
+    path: str
+    status: int
+    # Every instance tried, in order ("-" in the log, none here, when nginx answered itself).
+    upstreams: tuple[str, ...]
+    upstream_statuses: tuple[str, ...]
+
+    @property
+    def answered_by(self) -> str | None:
+        return self.upstreams[-1] if self.upstreams else None
+
+
+def parse_access_line(line: str) -> Logged:
+    found = ACCESS_LINE.match(line)
+    if found is None:
+        raise ValueError(f"not in the saate log format: {line!r}")
+
+    def listed(value: str) -> tuple[str, ...]:
+        return () if value == "-" else tuple(value.split(", "))
+
+    return Logged(found["method"], found["path"], int(found["status"]),
+                  listed(found["upstreams"]), listed(found["upstream_statuses"]))
+
+
 def find_nginx() -> str:
     found = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(found).exists():
@@ -77,10 +150,12 @@ def find_nginx() -> str:
 
 
 class NginxServer:
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstreams: str | Sequence[str],
+                 static_root: Path = ROOT / "static") -> None:
         self.binary = find_nginx()
         self.base = Path(tempfile.mkdtemp(prefix="saate-nginx-"))
-        self.upstream = upstream
+        self.upstreams = [upstreams] if isinstance(upstreams, str) else list(upstreams)
+        self.static_root = static_root
         self.port = free_port()
         self.tls_port = free_port()
         self.process: subprocess.Popen | None = None
@@ -95,9 +170,10 @@ class NginxServer:
             user = f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(0).gr_name};"
         path = self.base / "nginx.conf"
         path.write_text(CONFIG.format(
-            user=user, base=self.base, upstream=self.upstream, port=self.port,
-            tls_port=self.tls_port, http_block=example_block("http"),
-            proxy_block=example_block("proxy"),
+            user=user, base=self.base, port=self.port, tls_port=self.tls_port,
+            mime_types=MIME_TYPES, http_block=example_block("http"),
+            upstream_block=upstream_block(self.upstreams),
+            proxy_block=proxy_block(self.static_root),
         ))
         return path
 
@@ -147,6 +223,19 @@ class NginxServer:
     def access_log(self) -> str:
         path = self.base / "access.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+    def log_length(self) -> int:
+        """How many requests the access log holds so far."""
+        return len(self.access_log().splitlines())
+
+    def logged(self, since: int, count: int) -> list[Logged]:
+        """The `count` requests logged after the first `since`, once they all are."""
+        deadline = time.monotonic() + LOG_TIMEOUT
+        while len(lines := self.access_log().splitlines()) < since + count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nginx logged {len(lines) - since} of {count} requests")
+            time.sleep(0.05)
+        return [parse_access_line(line) for line in lines[since:]]
 
     def error_log(self) -> str:
         path = self.base / "error.log"

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pyotp
 from flask.testing import FlaskClient
 
+from app.casework import cases
+from app.database import utcnow
 from app.extensions import db
 from app.models import Case, StaffUser
 from app.people import accounts
+from app.saate.schema import SAATE
+from tests.support.journey import VALID_STEPS
 from tests.support.pages import csrf_token
 
 PASSWORD = "a-long-test-password"
@@ -47,3 +52,18 @@ def stored(case_id: int) -> Case:
     """The case as the database holds it now (not as this session last saw it)."""
     db.session.expire_all()
     return db.session.get(Case, case_id)  # type: ignore[return-value]
+
+
+def handled_and_closed(worker: StaffUser, days_ago: int, submission_key: str) -> Case:
+    """A whole saate that `worker` noted, routed and closed `days_ago` days ago."""
+    answers = {k: v for step in VALID_STEPS.values() for k, v in step.items()}
+    case = cases.create_case(SAATE, "fi", answers, submission_key)
+    cases.add_note(case, worker, case.version, "Muistiinpano")
+    cases.record_outcomes(case, worker, case.version, ["kela"], "Lisätieto",
+                          no_contact_person_needed=True)
+    cases.set_next_step(case, worker, case.version, "Soita Kelan päätöksen jälkeen",
+                        cases.local_today())
+    cases.close(case, worker, case.version, "routed", no_contact_person_needed=True)
+    case.closed_at = utcnow() - timedelta(days=days_ago)
+    db.session.commit()
+    return case

@@ -8,32 +8,20 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from app.casework import cases, retention
+from app.casework import retention
 from app.database import utcnow
 from app.extensions import db
 from app.intake import drafts
 from app.models import Case, CaseConsent, Draft
 from app.people import staff_sessions
-from app.saate.schema import SAATE
-from tests.support.journey import VALID_STEPS
-from tests.support.staff import make_staff
+from tests.support.staff import handled_and_closed, make_staff
 
 pytestmark = pytest.mark.usefixtures("teams")
 
 
 def closed_saate(days_ago: int) -> Case:
-    answers = {k: v for step in VALID_STEPS.values() for k, v in step.items()}
-    case = cases.create_case(SAATE, "fi", answers, f"{days_ago:032d}")
     worker = make_staff(f"testi{days_ago}@example.test")
-    cases.add_note(case, worker, case.version, "Muistiinpano")
-    cases.record_outcomes(case, worker, case.version, ["kela"], "Lisätieto",
-                          no_contact_person_needed=True)
-    cases.set_next_step(case, worker, case.version, "Soita Kelan päätöksen jälkeen",
-                        cases.local_today())
-    cases.close(case, worker, case.version, "routed", no_contact_person_needed=True)
-    case.closed_at = utcnow() - timedelta(days=days_ago)
-    db.session.commit()
-    return case
+    return handled_and_closed(worker, days_ago, f"{days_ago:032d}")
 
 
 def test_old_closed_cases_are_anonymised(app: Flask) -> None:
