@@ -1,7 +1,8 @@
 # Saate: two commands for a fresh Debian machine with Python 3.11.
 #   make run   install from the lock, compile catalogues, migrate SQLite, seed demo data, serve
 #   make test  install what the tests need (Python from the lock; Chromium, PostgreSQL, Redis,
-#              nginx, gettext, axe-core), lint, check the catalogues and run every test
+#              nginx, systemd-analyze, gettext, axe-core), lint, check the catalogues and run
+#              every test
 # Also: make lock (upgrade the locked dependency set), make audit (known vulnerabilities),
 #       make translations / translate-status / translate-check (for translators),
 #       make screenshots (the client's pages at 360 px into docs/screenshots/, listed in README),
@@ -17,7 +18,7 @@ TEST_LOCK := requirements-test.txt
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes --no-deps
 # The app refuses to start without SAATE_ENV: development settings only where asked for.
 DEV_FLASK := SAATE_ENV=development $(BIN)/flask --app wsgi
-SYSTEM_PACKAGES_FOR_TESTS := chromium postgresql redis-server nginx openssl gettext npm
+SYSTEM_PACKAGES_FOR_TESTS := chromium postgresql redis-server nginx openssl systemd gettext npm
 
 .PHONY: run test install install-test system-packages catalogues lint translate-check \
         translate-status translations lock audit clean screenshots bench
@@ -57,6 +58,7 @@ system-packages:
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \

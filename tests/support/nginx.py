@@ -30,7 +30,7 @@ from tests.support.postgres import free_port
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "deploy" / "nginx.conf"
 # Where the example serves static files from, replaced by the test's folder.
-EXAMPLE_STATIC_ROOT = "/opt/saate/static/"
+EXAMPLE_STATIC_ROOT = "/opt/saate/current/static/"
 # Debian's nginx.conf includes these; the loopback configuration does too.
 MIME_TYPES = Path("/etc/nginx/mime.types")
 INSTALL_HINT = "nginx is not installed: run `make test`, or `apt-get install nginx`."
@@ -42,7 +42,8 @@ ACCESS_LINE = re.compile(
     r'^\[[^\]]*\] "(?P<method>\S+) (?P<path>\S*)" (?P<status>\d{3}) \d+ \S+ '
     r'"(?P<upstreams>[^"]*)" "(?P<upstream_statuses>[^"]*)"$')
 
-CONFIG = """\
+# What Debian's /etc/nginx/nginx.conf gives a site, in the temporary directory.
+MAIN = """\
 {user}
 worker_processes 1;
 pid {base}/nginx.pid;
@@ -56,6 +57,9 @@ http {{
     scgi_temp_path {base}/scgi;
     include {mime_types};
     default_type application/octet-stream;
+"""
+
+CONFIG = MAIN + """\
 {http_block}
     access_log {base}/access.log saate;
     upstream saate_app {{
@@ -165,17 +169,41 @@ class NginxServer:
         return f"http://127.0.0.1:{self.port}"
 
     def write_config(self) -> Path:
-        user = ""
-        if os.geteuid() == 0:
-            user = f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(0).gr_name};"
         path = self.base / "nginx.conf"
         path.write_text(CONFIG.format(
-            user=user, base=self.base, port=self.port, tls_port=self.tls_port,
+            user=self._user(), base=self.base, port=self.port, tls_port=self.tls_port,
             mime_types=MIME_TYPES, http_block=example_block("http"),
             upstream_block=upstream_block(self.upstreams),
             proxy_block=proxy_block(self.static_root),
         ))
         return path
+
+    def check_whole_example(self) -> str:
+        """`nginx -t` on the whole example, with this directory's certificate, logs and
+        static folder in place of the production ones; nginx's warnings, if any."""
+        self.make_certificate()
+        example = (EXAMPLE.read_text()
+                   .replace("/etc/letsencrypt/live/saate.example.fi/fullchain.pem",
+                            str(self.base / "cert.pem"))
+                   .replace("/etc/letsencrypt/live/saate.example.fi/privkey.pem",
+                            str(self.base / "key.pem"))
+                   .replace("/var/log/nginx/", f"{self.base}/")
+                   .replace(EXAMPLE_STATIC_ROOT, f"{self.static_root}/"))
+        path = self.base / "whole.conf"
+        path.write_text(MAIN.format(user=self._user(), base=self.base, mime_types=MIME_TYPES)
+                        + example + "\n}\n")
+        checked = subprocess.run([self.binary, "-t", "-p", str(self.base), "-c", str(path),
+                                  "-e", str(self.base / "error.log")],
+                                 capture_output=True, text=True)
+        if checked.returncode != 0:
+            raise RuntimeError(f"nginx refuses the whole example:\n{checked.stderr}")
+        return "\n".join(line for line in checked.stderr.splitlines()
+                         if "[warn]" in line or "[emerg]" in line)
+
+    def _user(self) -> str:
+        if os.geteuid() != 0:
+            return ""
+        return f"user {pwd.getpwuid(0).pw_name} {grp.getgrgid(0).gr_name};"
 
     def make_certificate(self) -> None:
         subprocess.run(
