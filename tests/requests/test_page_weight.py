@@ -1,8 +1,11 @@
-"""Every client page, with the stylesheets it links, weighs at most 30 KB gzipped (issue 12).
+"""Every client page, with the stylesheets it links, weighs at most 30 KB (issue 12).
 
 A client on a cheap phone and a capped plan pays for a first visit in full: the HTML
-plus every stylesheet the page links, each compressed by gzip at level 1, nginx's
-default `gzip_comp_level` (any higher level only makes them lighter). The print
+plus every stylesheet the page links. Stylesheets are counted as gzip at level 1
+sends them (nginx's default `gzip_comp_level`; any higher level only makes them
+lighter). The HTML is counted as it is: the shipped nginx example never compresses
+pages, which carry CSRF tokens and what the client typed (BREACH, docs/DEPLOYMENT.md),
+so its figure is the gzipped budget the issue asks for and then some. The print
 stylesheet counts too: browsers fetch it with every page, late but always, so its
 bytes go over the wire. The icon is not counted (not HTML or CSS; one small file a
 browser keeps).
@@ -37,8 +40,8 @@ def gzipped(data: bytes) -> int:
 
 
 def page_weight(client: FlaskClient, page: TestResponse) -> dict[str, int]:
-    """The gzipped bytes of the page and of each stylesheet it links, by URL."""
-    weights = {page.request.path: gzipped(page.data)}
+    """The bytes of the page and the gzipped bytes of each stylesheet it links, by URL."""
+    weights = {page.request.path: len(page.data)}
     for href in linked(page.text, "stylesheet"):
         stylesheet = client.get(href)
         assert stylesheet.status_code == 200, href
@@ -56,6 +59,6 @@ def test_every_client_page_is_within_the_budget(client: FlaskClient, lang: str) 
             parts = ", ".join(f"{url} {size} B" for url, size in weights.items())
             over.append(f"{lang} {name}: {sum(weights.values())} B ({parts})")
         weighed += 1
-    assert not over, (f"over the budget of {BUDGET} bytes gzipped (HTML + stylesheets): "
+    assert not over, (f"over the budget of {BUDGET} bytes (HTML + gzipped stylesheets): "
                       + "; ".join(over))
     assert weighed >= 15  # the front and side pages, seven parts, check, sent, status, crisis
