@@ -50,7 +50,17 @@ run: catalogues
 	@echo "Saate is at http://127.0.0.1:$(PORT)/  (Ctrl+C stops it)"
 	SAATE_BASE_URL=$(RUN_BASE_URL) $(DEV_FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# Debian packages the tests drive for real; installed with apt-get when run as root.
+# Installs the Debian packages listed in $$missing with apt-get when run as root; else says which.
+INSTALL_MISSING = if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "Needed, as Debian packages: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+# Debian packages the tests drive for real.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
@@ -61,14 +71,7 @@ system-packages:
 	command -v systemd-analyze >/dev/null 2>&1 || missing="$$missing systemd"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = "0" ]; then \
-	    echo "Installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else \
-	    echo "The tests need these Debian packages: sudo apt-get install$$missing"; exit 1; \
-	  fi; \
-	fi
+	$(INSTALL_MISSING)
 
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package-lock.json | system-packages
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
@@ -114,8 +117,8 @@ clean:
 
 # Page throughput as production serves it (docs/PERFORMANCE.md); BENCH_ARGS e.g. --cases 1000000.
 bench: install-test catalogues
-	@command -v wrk >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = "0" ]; then echo "Installing: wrk"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
-	  else echo "make bench needs wrk: sudo apt-get install wrk"; exit 1; fi; }
+	@missing=""; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	$(INSTALL_MISSING)
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
