@@ -6,14 +6,11 @@ The walks read app.url_map, so a new staff route is covered without remembering 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 from werkzeug.routing import Rule
 from wtforms import StringField
 from wtforms.fields.core import UnboundField
@@ -29,6 +26,7 @@ from tests.requests.test_staff import new_case
 from tests.support.journey import VALID_STEPS, Journey
 from tests.support.pages import csrf_token, error_summary
 from tests.support.staff import PASSWORD, make_staff, sign_in
+from tests.support.statements import recorded_statements
 
 pytestmark = pytest.mark.usefixtures("teams")
 
@@ -227,24 +225,6 @@ def test_malformed_cursors_on_my_clients_are_400(signed_in: FlaskClient) -> None
         assert response.status_code == 400, value
 
 
-@contextmanager
-def statements(app: Flask) -> Iterator[list[str]]:
-    """The SQL statements run meanwhile."""
-    bind = app.extensions["saate_db"].session_factory.kw.get("bind")
-    engine = bind.engine if bind is not None else app.extensions["saate_db"].engine
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        if not statement.startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 NOT_TOKENS = ["", "a" * 42, "a" * 44, "A" * 43, "g" * 43, "²" * 43, "x" * 10_000, "../" * 15]
 
 
@@ -253,7 +233,7 @@ def test_status_tokens_are_shape_checked_before_any_lookup(client: FlaskClient,
     case = new_case()
     token = cases.status_token(case)
     assert cases.STATUS_TOKEN_SHAPE.fullmatch(token)
-    with statements(app) as seen:
+    with recorded_statements(app) as seen:
         for text in NOT_TOKENS:
             assert cases.find_by_status_token(text) is None
     assert seen == []
@@ -264,7 +244,7 @@ def test_status_tokens_are_shape_checked_before_any_lookup(client: FlaskClient,
 
 def test_resume_codes_are_shape_checked_before_any_lookup(app: Flask) -> None:
     for text in ["ACDEF-GHJK", "ACDEF-GHJKM0", "ÄÄÄÄÄ-ÄÄÄÄÄ", "x" * 10_000, "²" * 10]:
-        with statements(app) as seen, pytest.raises(drafts.ResumeRefused):
+        with recorded_statements(app) as seen, pytest.raises(drafts.ResumeRefused):
             drafts.resume(text, "1980")
         assert seen == [], text
 
