@@ -330,6 +330,12 @@ def _forget_municipality_lists(*_: object) -> None:
         current_app.extensions.pop(_KEPT_LISTS, None)
 
 
+def served_by(team_ids: list[int], html_lang: str) -> list[tuple[str, str]]:
+    """(code, name) of every municipality the teams serve, by name (one query for all)."""
+    served = db.session.scalars(select(Municipality).where(Municipality.team_id.in_(team_ids)))
+    return sorted(((m.code, m.name_in(html_lang)) for m in served), key=lambda pair: pair[1])
+
+
 def municipality_codes() -> list[str]:
     """Every municipality code a client may choose: the served ones and "other"."""
     return [*db.session.scalars(select(Municipality.code)), OTHER_MUNICIPALITY]

@@ -27,6 +27,7 @@ from app.casework.queue import (
     workload,
 )
 from app.i18n import public_languages
+from app.people.teams import served_by
 
 from . import bp, worker_language
 
@@ -92,11 +93,7 @@ def queue() -> str:
     next_url = (url_for("staff.queue", **args, after=page.next_cursor.encode())
                 if page.next_cursor else None)
     html_lang = worker_language()
-    municipalities = sorted(
-        {(m.code, m.name_in(html_lang)) for team in current_user.teams
-         for m in team.municipalities},
-        key=lambda pair: pair[1],
-    )
+    municipalities = served_by([team.id for team in current_user.teams], html_lang)
     shown_statuses = [s for s in STATUSES if s.code in OPEN_STATUSES or not filters.mine]
     return render_template(
         "staff/queue.html",
