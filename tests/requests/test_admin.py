@@ -25,12 +25,12 @@ from app.logs import clean
 from app.models import AdminAuditEntry, Case, StaffSetupLink, StaffUser, Team
 from app.people import accounts, setup_links
 from app.people.admin_audit import Action
-from tests.requests.test_malformed_input import statements
 from tests.requests.test_staff import new_case
 from tests.support.i18n import translated
 from tests.support.pages import csrf_token, main_text
 from tests.support.routes import IGNORED_METHODS, Route, example_values
 from tests.support.staff import PASSWORD, make_staff, sign_in, staff_post
+from tests.support.statements import recorded_statements
 
 pytestmark = pytest.mark.usefixtures("teams")
 
@@ -377,7 +377,7 @@ def test_the_set_up_page_speaks_the_new_persons_language(app: Flask,
 
 def test_set_up_tokens_are_shape_checked_and_masked_in_logs(app: Flask,
                                                             worker: StaffUser) -> None:
-    with statements(app) as seen:
+    with recorded_statements(app) as seen:
         for text in ["", "a" * 42, "a" * 44, "²" * 43, "../" * 15]:
             assert setup_links.find_live(text) is None
     assert seen == []
