@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
     and_,
@@ -262,11 +263,20 @@ def _parameters(values: dict[str, Any]) -> dict[str, Any]:
 STATEMENT_SHAPES = 512
 
 
+def _after_cursor() -> tuple[BindParameter[Any], ...]:
+    """The (promised date, sent at, id) of the case a page ended with, as parameters."""
+    return (bindparam("after_promised", type_=Case.promised_contact_date.type),
+            bindparam("after_created", type_=Case.created_at.type), bindparam("after_id"))
+
+
+def _cursor_parameters(after: Cursor | MineCursor) -> dict[str, Any]:
+    return {"after_promised": after.promised, "after_created": after.created_at,
+            "after_id": after.id}
+
+
 def _after_queue() -> ColumnElement[bool]:
     return (tuple_(Case.promised_contact_date, Case.created_at, Case.id)
-            > tuple_(bindparam("after_promised", type_=Case.promised_contact_date.type),
-                     bindparam("after_created", type_=Case.created_at.type),
-                     bindparam("after_id")))
+            > tuple_(*_after_cursor()))
 
 
 def _continuing(first: bool, after_first: bool | None) -> list[ColumnElement[bool]] | None:
@@ -342,13 +352,8 @@ def queue_page(user: StaffUser, filters: QueueFilters, after: Cursor | None,
         return QueuePage([], None)
     parameters = {**_parameters(values), **{f"team_{n}": team for n, team in enumerate(teams)}}
     if after is not None:
-        parameters |= {"after_promised": after.promised, "after_created": after.created_at,
-                       "after_id": after.id}
-    rows = list(db.session.scalars(statement, parameters).unique())
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    cursor = Cursor.after(rows[-1]) if has_more and rows else None
-    return QueuePage(rows, cursor)
+        parameters |= _cursor_parameters(after)
+    return _page(list(db.session.scalars(statement, parameters).unique()), limit, Cursor)
 
 
 # "My clients": cases with a next step first, by its day; the others after them.
@@ -361,8 +366,7 @@ def _mine_continuing(with_step: bool, after: str | None) -> list[ColumnElement[b
     None when the whole branch came before it."""
     if after is None:
         return []
-    promised = (bindparam("after_promised", type_=Case.promised_contact_date.type),
-                bindparam("after_created", type_=Case.created_at.type), bindparam("after_id"))
+    promised = _after_cursor()
     if with_step:
         if after == "no_step":
             return None
@@ -445,13 +449,16 @@ def mine_page(user: StaffUser, filters: QueueFilters, after: MineCursor | None,
         return QueuePage([], None)
     parameters = {**_parameters(values), "team_ids": team_ids}
     if after is not None:
-        parameters |= {"after_step_day": after.step_day, "after_promised": after.promised,
-                       "after_created": after.created_at, "after_id": after.id}
-    rows = list(db.session.scalars(statement, parameters))
-    has_more = len(rows) > limit
+        parameters |= {"after_step_day": after.step_day, **_cursor_parameters(after)}
+    return _page(list(db.session.scalars(statement, parameters)), limit, MineCursor)
+
+
+def _page(rows: list[Case], limit: int,
+          cursor_class: type[Cursor] | type[MineCursor]) -> QueuePage:
+    """A page of `limit` cases from `limit + 1` fetched, with the cursor if more follow."""
+    more = len(rows) > limit
     rows = rows[:limit]
-    cursor = MineCursor.after(rows[-1]) if has_more and rows else None
-    return QueuePage(rows, cursor)
+    return QueuePage(rows, cursor_class.after(rows[-1]) if more and rows else None)
 
 
 def status_counts(user: StaffUser, filters: QueueFilters, cap: int) -> dict[str, int]:
