@@ -17,8 +17,6 @@ from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_app_context, request, url_for
 from flask_babel import Babel, Domain, get_locale
 from flask_babel.speaklater import LazyString
-from jinja2 import pass_eval_context
-from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from app.markup import safe_translation, tel_href
@@ -267,6 +265,9 @@ def lazy_pgettext(context: str, message: str, **variables: Any) -> LazyString:
 
 
 def _catalogue_now() -> TemplateCatalogue:
+    # Outside an app there is no locale: the message as written, as Flask-Babel gives it.
+    if not has_app_context():
+        return UNTRANSLATED
     return current_app.extensions["saate_domain"].current_catalogue()
 
 
@@ -340,11 +341,9 @@ def install_template_gettext(app: Flask, domain: FallbackDomain) -> None:
     )
 
     # _() and gettext, by far the most called, go straight to the catalogue rather than
-    # through the extension's two wrappers (the same result in an autoescaped template).
-    @pass_eval_context
-    def gettext(eval_context: EvalContext, message: str, **variables: Any) -> str:
-        if not eval_context.autoescape:
-            return str(catalogue().translations.ugettext(message)) % variables
+    # through the extension's two wrappers (the same result: the message is Markup either
+    # way, so its variables are escaped with or without autoescaping).
+    def gettext(message: str, **variables: Any) -> Markup:
         return catalogue().gettext(message, variables)
 
     app.jinja_env.globals.update(_=gettext, gettext=gettext)
