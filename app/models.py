@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -274,6 +275,16 @@ class Case(Base):
     # set_next_step); "My clients" sorts by the day (app/casework/queue.py).
     next_step: Mapped[str | None] = mapped_column(String(NEXT_STEP_LENGTH))
     next_step_date: Mapped[date | None] = mapped_column(Date)
+    # When the triage outcome (where the client was routed) was first recorded.
+    routed_at: Mapped[datetime | None] = mapped_column()
+    # What statistics keep of the client's answers (app/casework/profile.py): coarse codes
+    # set when the case is made, kept after retention empties the answers.
+    age_group: Mapped[str | None] = mapped_column(String(16))
+    education: Mapped[str | None] = mapped_column(String(24))
+    work_ability_score: Mapped[int | None] = mapped_column(Integer)
+    # Set at closing: whether the client saw a doctor about their work ability during the
+    # service (None: not known).
+    saw_doctor: Mapped[bool | None] = mapped_column(Boolean)
 
     team: Mapped[Team] = relationship()
     handler: Mapped[StaffUser | None] = relationship(foreign_keys=[handler_id])
@@ -283,6 +294,12 @@ class Case(Base):
     )
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", cascade="all, delete-orphan", order_by="CaseEvent.id"
+    )
+    codes: Mapped[list[CaseCode]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="CaseCode.code"
+    )
+    follow_up: Mapped[FollowUp | None] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
     )
 
     __mapper_args__ = {"version_id_col": version}
@@ -296,6 +313,10 @@ class Case(Base):
         # first two columns serve every "cases of this handler" lookup too.
         Index("ix_case_mine", "handler_id", "status", "next_step_date",
               "promised_contact_date", "created_at", "id"),
+        # Statistics count a team's cases by the day they came in or closed
+        # (app/reporting/statistics.py).
+        Index("ix_case_team_created", "team_id", "created_at"),
+        Index("ix_case_team_closed", "team_id", "closed_at"),
     )
 
     @property
@@ -329,6 +350,78 @@ class CaseConsent(Base):
     share_health: Mapped[bool] = mapped_column(Boolean, default=False)
 
     case: Mapped[Case] = relationship(back_populates="consents")
+
+
+class CodeKind(enum.StrEnum):
+    """The lists of codes a case carries for statistics (CaseCode.kind)."""
+
+    DIFFICULTY = "difficulty"  # social, psychological, somatic, other (from "affecting")
+    ROUTED_TO = "routed_to"  # the triage outcome: where the client was routed
+    MOVED_ON = "moved_on"  # the outcome at closing: where the client moved on
+    DOING_AT_FOLLOW_UP = "follow_up"  # what the client does at the follow-up
+
+
+class CaseCode(Base):
+    """One code of a case's many-valued facts, one row each, so statistics count them with
+    GROUP BY over an index instead of reading JSON row by row. Written only by the
+    casework services, beside the case's own fields; no personal data."""
+
+    __tablename__ = "case_code"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    case: Mapped[Case] = relationship(back_populates="codes")
+
+    __table_args__ = (Index("ix_case_code_kind_code", "kind", "code", "case_id"),)
+
+
+class FollowUp(Base):
+    """The follow-up of a closed case: due on a day (by default six months after closing),
+    answered once, by the client on the follow-up page or by a worker from a phone call."""
+
+    __tablename__ = "follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case.id", ondelete="CASCADE"), unique=True
+    )
+    due_on: Mapped[date] = mapped_column(Date)
+    # When the e-mail with the link went (only to a client who gave an address and agreed).
+    sent_at: Mapped[datetime | None] = mapped_column()
+    answered_at: Mapped[datetime | None] = mapped_column()
+    # "web" (the client) or "phone" (a worker entered the answers).
+    answered_by_channel: Mapped[str | None] = mapped_column(String(16))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    got_help: Mapped[str | None] = mapped_column(String(8))  # yes, partly, no
+    work_ability_score: Mapped[int | None] = mapped_column(Integer)
+    would_recommend: Mapped[bool | None] = mapped_column(Boolean)
+    # Free text for leads only; emptied with the case's other free text at retention.
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    case: Mapped[Case] = relationship(back_populates="follow_up")
+
+    # The due list: unanswered follow-ups by day (app/followup.py).
+    __table_args__ = (Index("ix_follow_up_due", "answered_at", "due_on"),)
+
+
+class TeamDestination(Base):
+    """A team's change to the routing destinations: a built-in one hidden (`hidden`), or
+    one of its own added with names in Finnish and Swedish (code "team-<id>-<n>")."""
+
+    __tablename__ = "team_destination"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    name_fi: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    name_sv: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (UniqueConstraint("team_id", "code"),)
 
 
 class CaseEvent(Base):
@@ -404,16 +497,21 @@ class ThrottleEvent(Base):
 
 
 class Feedback(Base):
-    """The one optional question after sending: how easy was it (1-5)."""
+    """The client's optional feedback, once per case and moment: after sending, how easy was
+    it (1-5); at the end of service (the status page of a closed case), how easy was it and
+    would they recommend the service. Counted anonymously."""
 
     __tablename__ = "feedback"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int | None] = mapped_column(
-        ForeignKey("case.id", ondelete="SET NULL"), unique=True
-    )
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case.id", ondelete="SET NULL"))
+    # "sent" or "end_of_service".
+    moment: Mapped[str] = mapped_column(String(16), default="sent", server_default="sent")
     kind: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(16))
     rating: Mapped[int | None] = mapped_column(Integer)
+    would_recommend: Mapped[bool | None] = mapped_column(Boolean)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("case_id", "moment"),)

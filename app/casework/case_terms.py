@@ -59,12 +59,89 @@ OUTCOMES = (
     # Translators: triage outcome, a checkbox for staff. IPS = Individual Placement and Support, a
     # job coaching model; keep the abbreviation.
     Choice("ips_coaching", _l("Job coaching (IPS)")),
+    # Translators: triage outcome, a checkbox for staff: the municipality's or county's services
+    # for disabled people (vammaispalvelut).
+    Choice("disability_services", _l("Disability services")),
+    # Translators: triage outcome, a checkbox for staff: social rehabilitation (sosiaalinen
+    # kuntoutus), a social-welfare service.
+    Choice("social_rehabilitation", _l("Social rehabilitation")),
+    # Translators: triage outcome, a checkbox for staff. Kela is Finland's social insurance
+    # institution; keep the name.
+    Choice("kela_rehabilitation", _l("Kela vocational or medical rehabilitation")),
+    # Translators: triage outcome, a checkbox for staff: kuntoutuspsykoterapia (Kela).
+    Choice("rehabilitation_psychotherapy", _l("Rehabilitation psychotherapy")),
+    # Translators: triage outcome, a checkbox for staff: a work trial (työkokeilu).
+    Choice("work_trial", _l("Work trial")),
+    # Translators: triage outcome, a checkbox for staff: an assessment for a disability pension
+    # (eläkeselvittely).
+    Choice("pension_assessment", _l("Pension assessment")),
+    # Translators: triage outcome, a checkbox for staff. Ohjaamo is the one-stop guidance centre
+    # for young people; keep the name.
+    Choice("ohjaamo", _l("Ohjaamo (under 30)")),
+    # Translators: triage outcome, a checkbox for staff: elintapaohjaus (lifestyle counselling on
+    # exercise, food, sleep).
+    Choice("lifestyle_coaching", _l("Lifestyle coaching")),
+    # Translators: triage outcome, a checkbox for staff: a specialist team, e.g. a psychiatric or
+    # rehabilitation consultation team (erityistyöryhmä).
+    Choice("specialist_team", _l("Specialist team")),
     Choice("organisations", _l("Organisations or third sector")),
     # Translators: triage outcome, a checkbox for staff: the client's occupational health care
     # (työterveyshuolto).
     Choice("occupational_health", _l("Occupational health care")),
     # Translators: triage outcome, described in the free-text detail.
     Choice("other", _lp("outcome", "Other")),
+)
+
+# Where the client moved on (jatkopolku), recorded at closing; several may apply.
+MOVED_ON_TO = (
+    # Translators: where the client moved on, a checkbox for staff when closing a case.
+    Choice("studies", _lp("moved on", "Studies")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case.
+    Choice("vocational_rehabilitation", _l("Vocational rehabilitation (Kela or other)")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case.
+    Choice("medical_rehabilitation", _l("Medical rehabilitation")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case:
+    # kuntoutuspsykoterapia.
+    Choice("rehabilitation_psychotherapy", _lp("moved on", "Rehabilitation psychotherapy")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case:
+    # työkyvyttömyyseläkkeen selvittely.
+    Choice("pension_assessment", _l("Disability pension assessment")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case.
+    Choice("paid_work", _l("Paid work (open labour market or supported)")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case:
+    # työkokeilu.
+    Choice("work_trial", _lp("moved on", "Work trial")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case:
+    # kuntouttava työtoiminta.
+    Choice("rehabilitative_work", _lp("moved on", "Rehabilitative work activity")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case.
+    Choice("social_health_services", _l("Continuing in social or health services")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case.
+    Choice("employment_services", _lp("moved on", "Employment services")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case: the
+    # client has not moved on anywhere yet.
+    Choice("nothing_yet", _l("Nothing yet")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case: the client
+    # stopped coming (keskeytti).
+    Choice("dropped_out", _l("Dropped out")),
+    # Translators: where the client moved on, a checkbox for staff when closing a case: the worker
+    # does not know.
+    Choice("unknown", _lp("moved on", "Not known")),
+)
+# Moved on "somewhere" in the regional reports' sense: studies, rehabilitation, pension or work.
+MOVED_ON_SOMEWHERE = frozenset({
+    "studies", "vocational_rehabilitation", "medical_rehabilitation",
+    "rehabilitation_psychotherapy", "pension_assessment", "paid_work", "work_trial",
+})
+# The answers "did the client see a doctor about their work ability" at closing (Case.saw_doctor).
+SAW_DOCTOR = (
+    # Translators: whether the client saw a doctor about their work ability (staff, at closing).
+    Choice("yes", _lp("saw doctor", "Yes")),
+    # Translators: whether the client saw a doctor about their work ability (staff, at closing).
+    Choice("no", _lp("saw doctor", "No")),
+    # Translators: whether the client saw a doctor about their work ability: the worker does
+    # not know.
+    Choice("unknown", _lp("saw doctor", "Not known")),
 )
 
 CHANNELS = (
@@ -136,6 +213,9 @@ EVENT_LABELS = {
     "contact_person_named": _l("Contact person named"),
     # Translators: event in the case timeline (staff): the case was closed (past participle).
     "closed": _l("Closed"),
+    # Translators: event in the case timeline (staff): the client's follow-up answers came in,
+    # or a worker entered them from a phone call (past participle).
+    "follow_up_answered": _l("Follow-up answered"),
     # Translators: event in the case timeline (staff): a team lead opened the closed case again
     # (past participle); the old close reason and the new status are shown below it.
     "reopened": _l("Reopened"),

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -26,20 +26,26 @@ from app.casework import access_log, notify
 from app.casework.case_terms import (
     CHANNELS,
     CLOSE_REASONS,
+    MOVED_ON_TO,
     OUTCOMES,
     RECORDED_CHANNELS,
     STATUSES,
     codes,
 )
+from app.casework.followup import follow_up_days
+from app.casework.profile import fill_profile
 from app.database import utcnow
 from app.extensions import db
 from app.models import (
     NEXT_STEP_LENGTH,
     Case,
     CaseChannel,
+    CaseCode,
     CaseConsent,
     CaseEvent,
     CaseStatus,
+    CodeKind,
+    FollowUp,
     StaffRole,
     StaffUser,
     Team,
@@ -131,6 +137,7 @@ def create_case(
     )
     if any(question.code == "share_with" for question in form.questions()):
         case.consents = consents_from(answers)
+    fill_profile(case, answers, local_today(now))
     actor = intake.recorded_by
     if actor is None:
         case.events = [CaseEvent(kind="sent", at=now, data={"kind": form.kind})]
@@ -283,7 +290,8 @@ def complete(form: FormDescription, answers: dict[str, Any]) -> bool:
 # - A closed case does not change hands or status; a lead (or an admin) reopens
 #   it first. Notes, contact attempts, outcomes and the contact person may still
 #   be recorded on it.
-# - Reopening is recorded as an event and clears the close reason and time.
+# - Reopening is recorded as an event and clears the close reason and time, and an
+#   unanswered follow-up (closing again plans a new one).
 # - Routing the client onward (the status "routed", a triage outcome) or closing the case
 #   with no asiakasvastaava named needs the worker's word that none is needed
 #   (`no_contact_person_needed`), which the event keeps.
@@ -546,8 +554,10 @@ def reopen(case: Case, actor: StaffUser, version: int, status: str) -> None:
         raise NotAllowed(Refusal.NOT_CLOSED)
     if status not in codes(STATUSES) or status == CaseStatus.CLOSED:
         raise NotAllowed
+    _plan_follow_up(case, None)
+    _replace_codes(case, CodeKind.MOVED_ON, [])
     _change(case, actor, version, "reopened", {"reason": case.close_reason, "to": status},
-            status=status, close_reason=None, closed_at=None)
+            status=status, close_reason=None, closed_at=None, saw_doctor=None)
 
 
 def log_contact_attempt(case: Case, actor: StaffUser, version: int, channel: str,
@@ -574,13 +584,22 @@ def add_note(case: Case, actor: StaffUser, version: int, text: str) -> None:
 def record_outcomes(case: Case, actor: StaffUser, version: int, outcome_codes: list[str],
                     detail: str, *, no_contact_person_needed: bool = False) -> None:
     """Where the client was routed; with no asiakasvastaava named, the worker's word that
-    none is needed (`no_contact_person_needed`)."""
+    none is needed (`no_contact_person_needed`). The first time also dates the routing."""
     _expect(case, version)
     if not outcome_codes or not set(outcome_codes) <= codes(OUTCOMES):
         raise NotAllowed
     outcomes = {"codes": outcome_codes, "detail": detail.strip()[:DETAIL_LIMIT]}
     settled = _contact_person_settled(case, no_contact_person_needed)
-    _change(case, actor, version, "outcomes_recorded", outcomes | settled, outcomes=outcomes)
+    _replace_codes(case, CodeKind.ROUTED_TO, outcome_codes)
+    _change(case, actor, version, "outcomes_recorded", outcomes | settled, outcomes=outcomes,
+            routed_at=case.routed_at or utcnow())
+
+
+def _replace_codes(case: Case, kind: CodeKind, new_codes: list[str]) -> None:
+    """The case's codes of one kind become `new_codes` (applied with the next commit)."""
+    db.session.execute(delete(CaseCode).where(CaseCode.case_id == case.id, CaseCode.kind == kind))
+    db.session.add_all(CaseCode(case_id=case.id, kind=kind, code=code)
+                       for code in dict.fromkeys(new_codes))
 
 
 @dataclass(frozen=True)
@@ -626,18 +645,54 @@ def name_contact_person(case: Case, actor: StaffUser, version: int,
             contact_person_phone_shareable=reachable["phone_shareable"])
 
 
+@dataclass(frozen=True)
+class Closing:
+    """What the worker records at closing beside the reason: where the client moved on
+    (MOVED_ON_TO codes), whether they saw a doctor about their work ability (None: not
+    known), and the follow-up day (None: no follow-up)."""
+
+    moved_on_to: tuple[str, ...] = ()
+    saw_doctor: bool | None = None
+    follow_up_on: date | None = None
+
+
 def close(case: Case, actor: StaffUser, version: int, reason: str, note: str = "", *,
-          no_contact_person_needed: bool = False) -> None:
-    """Close with a reason; with no asiakasvastaava named, the worker's word that none is
-    needed (`no_contact_person_needed`). The staff view asks for a second step first."""
+          no_contact_person_needed: bool = False, closing: Closing = Closing()) -> None:
+    """Close with a reason and what came of it; with no asiakasvastaava named, the worker's
+    word that none is needed (`no_contact_person_needed`). The staff view asks for a second
+    step first."""
     _expect(case, version)
     _require_open(case)
-    if reason not in codes(CLOSE_REASONS):
+    if reason not in codes(CLOSE_REASONS) or not set(closing.moved_on_to) <= codes(MOVED_ON_TO):
         raise NotAllowed
-    data = {"reason": reason, "note": note.strip()[:NOTE_LIMIT]}
+    if closing.follow_up_on is not None:
+        first, last = follow_up_days(local_today())
+        if not first <= closing.follow_up_on <= last:
+            raise NotAllowed
+    data: dict[str, Any] = {
+        "reason": reason, "note": note.strip()[:NOTE_LIMIT], "codes": list(closing.moved_on_to),
+        "saw_doctor": closing.saw_doctor,
+        "follow_up_on": closing.follow_up_on.isoformat() if closing.follow_up_on else "",
+    }
     data |= _contact_person_settled(case, no_contact_person_needed)
-    _change(case, actor, version, "closed", data,
-            status=CaseStatus.CLOSED, close_reason=reason, closed_at=utcnow())
+    _replace_codes(case, CodeKind.MOVED_ON, list(closing.moved_on_to))
+    _plan_follow_up(case, closing.follow_up_on)
+    _change(case, actor, version, "closed", data, status=CaseStatus.CLOSED,
+            close_reason=reason, closed_at=utcnow(), saw_doctor=closing.saw_doctor)
+
+
+def _plan_follow_up(case: Case, day: date | None) -> None:
+    """The case's follow-up due on `day`, or none; an answered follow-up is kept as it is."""
+    follow_up = db.session.scalar(select(FollowUp).where(FollowUp.case_id == case.id))
+    if follow_up is not None and follow_up.answered_at is not None:
+        return
+    if day is None:
+        if follow_up is not None:
+            db.session.delete(follow_up)
+    elif follow_up is None:
+        db.session.add(FollowUp(case_id=case.id, due_on=day))
+    else:
+        follow_up.due_on, follow_up.sent_at = day, None
 
 
 def next_step_days(today: date) -> tuple[date, date]:

@@ -1,10 +1,11 @@
 """Keeping data only as long as needed.
 
 Unsent drafts go when they expire. A closed case keeps its personal data for
-its team's retention period; then the answers, consents, notes, next steps and
-names are removed and only what statistics need stays (kind, channel, language,
-municipality, team, dates, status, close reason, triage outcome codes). Access
-log entries stay: they are the record of who processed the data.
+its team's retention period; then the answers, consents, notes, next steps, names and
+comments are removed and only what statistics need stays (kind, channel, language,
+municipality, team, dates, status, close reason, the case's codes, the coarse profile of
+app/casework/profile.py, the follow-up's answers but its comment). Access log entries
+stay: they are the record of who processed the data.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from app import throttle
 from app.database import utcnow
 from app.extensions import db
 from app.intake import drafts
-from app.models import Case, CaseConsent, CaseEvent, CaseStatus, Feedback, Team
+from app.models import Case, CaseConsent, CaseEvent, CaseStatus, Feedback, FollowUp, Team
 from app.people import staff_sessions
 
 THROTTLE_KEEP = timedelta(days=1)
@@ -64,6 +65,8 @@ def anonymise(case: Case) -> None:
         event.data = kept_event_data(event.data)
     for feedback in db.session.scalars(select(Feedback).where(Feedback.case_id == case.id)):
         feedback.comment = ""
+    for follow_up in db.session.scalars(select(FollowUp).where(FollowUp.case_id == case.id)):
+        follow_up.comment = ""
 
 
 def run(batch_size: int = 500, progress: Progress | None = None) -> RetentionReport:

@@ -1,6 +1,9 @@
-"""The one optional question after sending."""
+"""The client's optional feedback: after sending (how easy was it), and once at the end of
+service (how easy was it, would they recommend the service)."""
 
 from __future__ import annotations
+
+import enum
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -9,16 +12,25 @@ from app.extensions import db
 from app.models import Case, Feedback
 
 
-def given_for(case: Case) -> bool:
-    return db.session.scalar(select(Feedback.id).where(Feedback.case_id == case.id)) is not None
+class Moment(enum.StrEnum):
+    SENT = "sent"
+    END_OF_SERVICE = "end_of_service"
 
 
-def record(case: Case, language: str, rating: int | None, comment: str) -> None:
-    """Keep one answer per case; a second send is ignored."""
-    if given_for(case):
+def given_for(case: Case, moment: Moment = Moment.SENT) -> bool:
+    return db.session.scalar(
+        select(Feedback.id).where(Feedback.case_id == case.id, Feedback.moment == moment)
+    ) is not None
+
+
+def record(case: Case, language: str, rating: int | None, comment: str, *,
+           moment: Moment = Moment.SENT, would_recommend: bool | None = None) -> None:
+    """Keep one answer per case and moment; a second send is ignored."""
+    if given_for(case, moment):
         return
-    db.session.add(Feedback(case_id=case.id, kind=case.kind, language=language,
-                            rating=rating, comment=comment.strip()))
+    db.session.add(Feedback(case_id=case.id, moment=moment, kind=case.kind, language=language,
+                            rating=rating, would_recommend=would_recommend,
+                            comment=comment.strip()))
     try:
         db.session.commit()
     except IntegrityError:
