@@ -144,6 +144,19 @@ SAW_DOCTOR = (
     Choice("unknown", _lp("saw doctor", "Not known")),
 )
 
+# The follow-up's first question, "did you get the help you needed" (FollowUp.got_help).
+GOT_HELP = (
+    # Translators: a follow-up answer (staff view and statistics): the client got the help they
+    # needed.
+    Choice("yes", _lp("got help", "Yes")),
+    # Translators: a follow-up answer (staff view and statistics): the client got some of the help
+    # they needed.
+    Choice("partly", _lp("got help", "Partly")),
+    # Translators: a follow-up answer (staff view and statistics): the client did not get the help
+    # they needed.
+    Choice("no", _lp("got help", "No")),
+)
+
 CHANNELS = (
     # Translators: how staff tried to reach the client: option of the "How" list, shown in the
     # case timeline.

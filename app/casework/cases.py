@@ -26,6 +26,7 @@ from app.casework import access_log, notify
 from app.casework.case_terms import (
     CHANNELS,
     CLOSE_REASONS,
+    GOT_HELP,
     MOVED_ON_TO,
     OUTCOMES,
     RECORDED_CHANNELS,
@@ -313,6 +314,8 @@ class Refusal(enum.StrEnum):
     OTHER_TEAM = "other_team"
     # Routing or closing with no asiakasvastaava named, and no word that none is needed.
     NO_CONTACT_PERSON = "no_contact_person"
+    # The follow-up was answered already (it is answered once).
+    ANSWERED = "answered"
 
 
 class NotAllowed(Exception):
@@ -693,6 +696,52 @@ def _plan_follow_up(case: Case, day: date | None) -> None:
         db.session.add(FollowUp(case_id=case.id, due_on=day))
     else:
         follow_up.due_on, follow_up.sent_at = day, None
+
+
+@dataclass(frozen=True)
+class FollowUpAnswers:
+    """The client's follow-up answers; None (or empty) where they did not answer."""
+
+    got_help: str | None = None  # GOT_HELP
+    work_ability_score: int | None = None  # 0-10, as in the saate
+    doing_now: tuple[str, ...] = ()  # MOVED_ON_TO
+    would_recommend: bool | None = None
+    comment: str = ""
+
+
+def answer_follow_up(case: Case, answers: FollowUpAnswers,
+                     recorded_by: StaffUser | None = None) -> None:
+    """Keep the follow-up's answers once: the client's from the follow-up page, or a worker's
+    from a phone call (`recorded_by`, logged). The timeline shows that it was answered;
+    the answers themselves are counted in statistics and read on the case page."""
+    follow_up = db.session.scalar(select(FollowUp).where(FollowUp.case_id == case.id))
+    if follow_up is None or case.status != CaseStatus.CLOSED:
+        raise NotAllowed(Refusal.NOT_CLOSED)
+    if follow_up.answered_at is not None:
+        raise NotAllowed(Refusal.ANSWERED)
+    score = answers.work_ability_score
+    if (answers.got_help not in {None, *codes(GOT_HELP)}
+            or not set(answers.doing_now) <= codes(MOVED_ON_TO)
+            or (score is not None and not 0 <= score <= 10)):
+        raise NotAllowed
+    now = utcnow()
+    follow_up.answered_at = now
+    follow_up.answered_by_channel = "web" if recorded_by is None else "phone"
+    follow_up.recorded_by_id = recorded_by.id if recorded_by is not None else None
+    follow_up.got_help, follow_up.work_ability_score = answers.got_help, score
+    follow_up.would_recommend = answers.would_recommend
+    follow_up.comment = answers.comment.strip()[:NOTE_LIMIT]
+    _replace_codes(case, CodeKind.DOING_AT_FOLLOW_UP, list(answers.doing_now))
+    db.session.add(CaseEvent(case_id=case.id, kind="follow_up_answered", at=now,
+                             actor_id=recorded_by.id if recorded_by is not None else None,
+                             data={"channel": follow_up.answered_by_channel}))
+    if recorded_by is not None:
+        access_log.add(recorded_by, access_log.Action.CHANGE, case.id, "follow_up_answered")
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict from None
 
 
 def next_step_days(today: date) -> tuple[date, date]:

@@ -88,3 +88,43 @@ def test_closing_refuses_unknown_outcomes_and_follow_ups_out_of_range(
         cases.close(case, worker, case.version, "routed", no_contact_person_needed=True,
                     closing=closing)
     assert stored(case.id).status == "new"
+
+
+def closed_with_follow_up(worker: StaffUser):  # type: ignore[no-untyped-def]
+    case = new_case()
+    cases.close(case, worker, case.version, "routed", no_contact_person_needed=True,
+                closing=Closing(("work_trial",), follow_up_on=local_today() + timedelta(days=1)))
+    return stored(case.id)
+
+
+def test_a_follow_up_is_answered_once(worker: StaffUser) -> None:
+    case = closed_with_follow_up(worker)
+    answers = cases.FollowUpAnswers("partly", 6, ("paid_work",), True, "Kiitos (keksitty).")
+    cases.answer_follow_up(case, answers)
+    follow_up = stored(case.id).follow_up
+    assert follow_up is not None and follow_up.answered_by_channel == "web"
+    assert (follow_up.got_help, follow_up.work_ability_score, follow_up.would_recommend) \
+        == ("partly", 6, True)
+    assert codes_of(case.id, "follow_up") == ["paid_work"]
+    with pytest.raises(cases.NotAllowed) as refused:
+        cases.answer_follow_up(case, answers, recorded_by=worker)
+    assert refused.value.refusal == "answered"
+
+
+@pytest.mark.parametrize("answers", [
+    cases.FollowUpAnswers(got_help="maybe"),
+    cases.FollowUpAnswers(work_ability_score=11),
+    cases.FollowUpAnswers(doing_now=("astronaut",)),
+])
+def test_follow_up_answers_outside_the_lists_are_refused(
+    worker: StaffUser, answers: cases.FollowUpAnswers
+) -> None:
+    case = closed_with_follow_up(worker)
+    with pytest.raises(cases.NotAllowed):
+        cases.answer_follow_up(case, answers, recorded_by=worker)
+    assert stored(case.id).follow_up.answered_at is None  # type: ignore[union-attr]
+
+
+def test_an_open_case_has_no_follow_up_to_answer(worker: StaffUser) -> None:
+    with pytest.raises(cases.NotAllowed):
+        cases.answer_follow_up(new_case(), cases.FollowUpAnswers("yes"))
