@@ -178,6 +178,7 @@ PUBLIC_SOURCES = (
     "templates/public/",
     "app/casework/access_log.py",
     "app/casework/status_mail.py",  # the e-mail a client asks for, in their language
+    "app/casework/followup_mail.py",  # the follow-up e-mail, in the client's language
     "app/public/",
     "app/saate/",
 )

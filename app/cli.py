@@ -1,4 +1,4 @@
-"""Flask commands: db, translate, teams, staff, demo.
+"""Flask commands: db, translate, teams, staff, demo, retention, followup.
 
 Run them as `flask --app wsgi <group> <command>`.
 """
@@ -16,8 +16,8 @@ import pyotp
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from app import backup, catalogues, demo, demo_bulk, migrate
-from app.casework import cases, retention
+from app import backup, catalogues, demo, demo_bulk, mail, migrate
+from app.casework import cases, followup_mail, retention
 from app.extensions import db
 from app.i18n import languages
 from app.links import external_url
@@ -31,6 +31,7 @@ teams_cli = AppGroup("teams", help="Teams and the municipalities they serve.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data for a laptop.")
 retention_cli = AppGroup("retention", help="Deleting data that is no longer needed.")
+followup_cli = AppGroup("followup", help="The follow-up e-mails to clients.")
 
 
 T = TypeVar("T")
@@ -442,6 +443,20 @@ def retention_run() -> None:
                f"old staff sessions deleted: {report.staff_sessions}.")
 
 
+@followup_cli.command("send")
+def followup_send() -> None:
+    """E-mail the follow-up link to the clients whose follow-up is due and who agreed (run
+    daily; safe to run again, and on several hosts)."""
+    if not mail.configured():
+        fail("no SMTP server is set up (SAATE_SMTP_HOST): no follow-up e-mails can go")
+    report = with_progress("Sending follow-up e-mails",
+                           lambda progress: followup_mail.send_due(progress=progress),
+                           unit="follow-ups")
+    click.echo(f"Follow-up e-mails sent: {report.sent}; failed (tried again on the next run): "
+               f"{report.failed}; due without an e-mail (for a phone call): {report.not_wanted}.")
+
+
 def init_app(app: Flask) -> None:
-    for group in (db_cli, translate_cli, teams_cli, staff_cli, demo_cli, retention_cli):
+    for group in (db_cli, translate_cli, teams_cli, staff_cli, demo_cli, retention_cli,
+                  followup_cli):
         app.cli.add_command(group)

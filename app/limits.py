@@ -63,7 +63,11 @@ LIMITS: dict[str, Rule] = {
         "10 per minute; 30 per hour; 100 per day", "posts",
         "sending at once from the crisis page makes an urgent case; a person sends once"),
     "saate_delete": Rule("10 per minute; 30 per hour", "posts", "deleting a draft"),
-    "feedback": Rule("5 per minute; 20 per hour", "posts", "one answer per case"),
+    "feedback": Rule("5 per minute; 20 per hour", "posts",
+                     "one answer per case and moment (after sending; at the end of service)"),
+    "follow_up": Rule(
+        "5 per minute; 20 per hour", "posts",
+        "the follow-up is answered once; a person may fix a missing answer or switch language"),
     "status_mail": Rule(
         "5 per minute; 10 per hour; 20 per day", "posts",
         "each press sends an e-mail to the client's own address; a person needs one "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from app.i18n import lazy_gettext as _l
 from app.i18n import lazy_pgettext as _lp
+from app.saate import follow_up
 from app.saate.schema import Choice
 
 STATUSES = (
@@ -144,18 +145,9 @@ SAW_DOCTOR = (
     Choice("unknown", _lp("saw doctor", "Not known")),
 )
 
-# The follow-up's first question, "did you get the help you needed" (FollowUp.got_help).
-GOT_HELP = (
-    # Translators: a follow-up answer (staff view and statistics): the client got the help they
-    # needed.
-    Choice("yes", _lp("got help", "Yes")),
-    # Translators: a follow-up answer (staff view and statistics): the client got some of the help
-    # they needed.
-    Choice("partly", _lp("got help", "Partly")),
-    # Translators: a follow-up answer (staff view and statistics): the client did not get the help
-    # they needed.
-    Choice("no", _lp("got help", "No")),
-)
+# The follow-up's first question, "did you get the help you needed" (FollowUp.got_help):
+# the client's answers, described with the follow-up's questions.
+GOT_HELP = follow_up.GOT_HELP
 
 CHANNELS = (
     # Translators: how staff tried to reach the client: option of the "How" list, shown in the

@@ -708,6 +708,17 @@ class FollowUpAnswers:
     would_recommend: bool | None = None
     comment: str = ""
 
+    @classmethod
+    def from_form(cls, answers: dict[str, Any]) -> FollowUpAnswers:
+        """The follow-up page's answers (codes of app/saate/follow_up.py), as kept."""
+        score = str(answers.get("work_ability_score") or "")
+        recommend = answers.get("would_recommend")
+        return cls(got_help=answers.get("got_help") or None,
+                   work_ability_score=int(score) if score.isdigit() else None,
+                   doing_now=tuple(answers.get("doing_now") or ()),
+                   would_recommend=None if recommend not in ("yes", "no") else recommend == "yes",
+                   comment=str(answers.get("comment") or ""))
+
 
 def answer_follow_up(case: Case, answers: FollowUpAnswers,
                      recorded_by: StaffUser | None = None) -> None:

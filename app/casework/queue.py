@@ -101,14 +101,14 @@ class Cursor:
         "0 or 1|date|time|id", a date not written YYYY-MM-DD, a time without a time
         zone (it cannot be compared with stored times), an id outside 1..MAX_ID.
         """
-        parts = _cursor_parts(text, 4, cls.MAX_LENGTH)
+        parts = cursor_parts(text, 4, cls.MAX_LENGTH)
         if parts is None:
             return None
         first_text, promised_text, created_text, id_text = parts
         if first_text not in {"0", "1"}:
             raise InvalidCursor
-        return cls(first_text == "1", _cursor_day(promised_text), _cursor_time(created_text),
-                   _cursor_id(id_text))
+        return cls(first_text == "1", cursor_day(promised_text), _cursor_time(created_text),
+                   cursor_id(id_text))
 
 
 @dataclass(frozen=True)
@@ -137,18 +137,19 @@ class MineCursor:
     @classmethod
     def decode(cls, text: str | None) -> MineCursor | None:
         """As Cursor.decode, for "m|date or nothing|date|time|id"."""
-        parts = _cursor_parts(text, 5, cls.MAX_LENGTH)
+        parts = cursor_parts(text, 5, cls.MAX_LENGTH)
         if parts is None:
             return None
         mark, step_text, promised_text, created_text, id_text = parts
         if mark != cls.MARK:
             raise InvalidCursor
-        return cls(_cursor_day(step_text) if step_text else None, _cursor_day(promised_text),
-                   _cursor_time(created_text), _cursor_id(id_text))
+        return cls(cursor_day(step_text) if step_text else None, cursor_day(promised_text),
+                   _cursor_time(created_text), cursor_id(id_text))
 
 
-def _cursor_parts(text: str | None, count: int, max_length: int) -> list[str] | None:
-    """The "|"-separated parts of an encoded cursor; None for no cursor."""
+def cursor_parts(text: str | None, count: int, max_length: int) -> list[str] | None:
+    """The "|"-separated parts of an encoded cursor; None for no cursor. (With cursor_day and
+    cursor_id, also the follow-up list's cursor: app/casework/followup.py.)"""
     if not text:
         return None
     if len(text) > max_length or not text.isascii():
@@ -162,7 +163,7 @@ def _cursor_parts(text: str | None, count: int, max_length: int) -> list[str] | 
     return parts
 
 
-def _cursor_day(text: str) -> date:
+def cursor_day(text: str) -> date:
     if not DATE_SHAPE.fullmatch(text):
         raise InvalidCursor
     try:
@@ -184,7 +185,7 @@ def _cursor_time(text: str) -> datetime:
         raise InvalidCursor from None
 
 
-def _cursor_id(text: str) -> int:
+def cursor_id(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 10:
         raise InvalidCursor
     case_id = int(text)

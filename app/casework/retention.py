@@ -4,8 +4,9 @@ Unsent drafts go when they expire. A closed case keeps its personal data for
 its team's retention period; then the answers, consents, notes, next steps, names and
 comments are removed and only what statistics need stays (kind, channel, language,
 municipality, team, dates, status, close reason, the case's codes, the coarse profile of
-app/casework/profile.py, the follow-up's answers but its comment). Access log entries
-stay: they are the record of who processed the data.
+app/casework/profile.py, the follow-up's answers but its comment). A follow-up answered
+after that (its page stays open to the client) loses its comment on the next run. Access
+log entries stay: they are the record of who processed the data.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select, update
 
 from app import throttle
 from app.database import utcnow
@@ -35,6 +36,8 @@ class RetentionReport:
     throttle_events: int
     cases_anonymised: int
     staff_sessions: int = 0
+    # Comments of follow-ups answered after their case was anonymised.
+    late_comments: int = 0
 
 
 # What anonymising empties on a case beside its answers (bulk demo data strips old closed
@@ -75,7 +78,8 @@ def run(batch_size: int = 500, progress: Progress | None = None) -> RetentionRep
     removed_drafts = drafts.purge_expired()
     removed_events = throttle.purge_older_than(THROTTLE_KEEP)
     now = utcnow()
-    due = [_due(team, now) for team in db.session.scalars(select(Team)).all()]
+    teams = list(db.session.scalars(select(Team)).all())
+    due = [_due(team, now) for team in teams]
     total = 0
     if progress is not None:
         total = sum(db.session.scalar(select(func.count()).where(*where)) or 0 for where in due)
@@ -98,10 +102,31 @@ def run(batch_size: int = 500, progress: Progress | None = None) -> RetentionRep
             if progress is not None:
                 progress(anonymised, max(total, anonymised))
     return RetentionReport(removed_drafts, removed_events, anonymised,
-                           staff_sessions.purge_old())
+                           staff_sessions.purge_old(), _clear_late_comments(teams, now))
+
+
+def _past_retention(team: Team, now: datetime) -> list[ColumnElement[bool]]:
+    """The team's closed cases past its retention period."""
+    return [Case.team_id == team.id, Case.status == CaseStatus.CLOSED,
+            Case.closed_at < now - timedelta(days=team.retention_days)]
 
 
 def _due(team: Team, now: datetime) -> list[ColumnElement[bool]]:
     """The team's closed cases past its retention period that still hold personal data."""
-    return [Case.team_id == team.id, Case.status == CaseStatus.CLOSED,
-            Case.closed_at < now - timedelta(days=team.retention_days), Case.answers != {}]
+    return [*_past_retention(team, now), Case.answers != {}]
+
+
+def _clear_late_comments(teams: list[Team], now: datetime) -> int:
+    """Empty the comments of follow-ups of cases past their retention period (answered
+    after their case was anonymised); one statement per team."""
+    cleared = 0
+    for team in teams:
+        result = db.session.execute(
+            update(FollowUp)
+            .where(FollowUp.comment != "",
+                   FollowUp.case_id.in_(select(Case.id).where(*_past_retention(team, now))))
+            .values(comment="")
+            .execution_options(synchronize_session=False))
+        cleared += result.rowcount  # type: ignore[attr-defined]
+    db.session.commit()
+    return cleared

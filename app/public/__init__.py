@@ -63,6 +63,7 @@ def _remember_language(response: Response) -> Response:
 from . import (  # noqa: E402, F401
     contact,
     crisis,
+    follow_up,
     routes,
     saate,
     status,

@@ -4,6 +4,7 @@ it to the client's own address), one feedback question."""
 from __future__ import annotations
 
 from flask import redirect, render_template, session, url_for
+from flask_babel import LazyString
 from werkzeug.wrappers import Response
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -26,14 +27,19 @@ FEEDBACK_COMMENT_LIMIT = 1000
 STATUS_MAIL_SENT = "status_mail_sent"  # session: the case whose link was e-mailed
 
 
-class FeedbackForm(BaseForm):
-    rating = RadioField(
-        _l("How easy was it to fill in?"),
+def rating_field(label: LazyString) -> RadioField:
+    """A 1–5 feedback question: how easy was it (after sending; at the end of service)."""
+    return RadioField(
+        label,
         # Translators: feedback scale; 1 is the worst and 5 the best.
         choices=select_choices([("1", _l("1 – very hard")), ("2", "2"), ("3", "3"),
                                 ("4", "4"), ("5", _l("5 – very easy"))]),
         validators=[Optional()], validate_choice=False, default=None,
     )
+
+
+class FeedbackForm(BaseForm):
+    rating = rating_field(_l("How easy was it to fill in?"))
     comment = TextAreaField(
         _l("What could we do better? (optional)"),
         validators=[Length(max=FEEDBACK_COMMENT_LIMIT,

@@ -169,7 +169,20 @@ class OnlyAlone:
         return self.alone in chosen and len(chosen) > 1
 
 
-Rule = AtLeastOne | Subset | OnlyAlone
+@dataclass(frozen=True)
+class Needs:
+    """A rule: an answer (e.g. "yes, e-mail me later") needs another question answered (the
+    e-mail address); the message is shown at that question."""
+
+    when: Condition
+    question: str
+    message: LazyString
+
+    def broken(self, answers: Answers) -> bool:
+        return self.when.holds(answers) and not answers.get(self.question)
+
+
+Rule = AtLeastOne | Subset | OnlyAlone | Needs
 
 
 @dataclass(frozen=True)
@@ -519,6 +532,24 @@ EMAIL = Question("email", Kind.EMAIL, _l("E-mail address"), max_length=254,
 CONTACT_RULE = AtLeastOne(
     ("phone", "email"), _l("Give a phone number or an e-mail address, or both")
 )
+# Consent to the follow-up e-mail (app/casework/followup_mail.py): one message with a link,
+# about six months after the case is closed; asked right under the e-mail address.
+FOLLOW_UP_MAIL = Question(
+    "follow_up_mail", Kind.RADIO,
+    _l("May we e-mail you in about six months to ask how you are?"),
+    hint=_l("We send one message with only a link to a few questions. "
+            "For this we need your e-mail address."),
+    choices=YES_NO,
+    # Translators: short label (staff) in the case view, in place of the client's question "May
+    # we e-mail you in about six months to ask how you are?".
+    staff_label=_lp("staff label", "Follow-up e-mail allowed"),
+)
+FOLLOW_UP_MAIL_RULE = Needs(
+    when("follow_up_mail", "yes"), "email",
+    # Translators: error message (client) at the e-mail address: the client answered yes to
+    # "May we e-mail you in about six months to ask how you are?" but gave no address.
+    _l("Give your e-mail address, or answer “No” to the question about an e-mail later"),
+)
 MUNICIPALITY = Question(
     # Translators: label of the list where the client chooses their home municipality.
     "municipality", Kind.SELECT, _l("Your municipality"),
@@ -553,7 +584,8 @@ CONTACT_REQUEST = FormDescription(
             title=_l("Ask to be contacted"),
             intro=_l("Leave your details and we will contact you. It takes about 2 minutes."),
             questions=(
-                NAME, PHONE, EMAIL, MUNICIPALITY, BEST_TIME_Q, CONTACT_LANGUAGE_Q,
+                NAME, PHONE, EMAIL, FOLLOW_UP_MAIL, MUNICIPALITY, BEST_TIME_Q,
+                CONTACT_LANGUAGE_Q,
                 Question(
                     # Translators: question (client) on the contact request page: what the
                     # client wants to talk about.
@@ -565,7 +597,7 @@ CONTACT_REQUEST = FormDescription(
                     staff_label=_lp("staff label", "What it is about"),
                 ),
             ),
-            rules=(CONTACT_RULE,),
+            rules=(CONTACT_RULE, FOLLOW_UP_MAIL_RULE),
         ),
     ),
 )
@@ -583,7 +615,7 @@ SAATE = FormDescription(
             intro=_l("We need these to contact you. "
                      "Questions without (optional) must be answered."),
             questions=(
-                NAME, PHONE, EMAIL, MUNICIPALITY, BEST_TIME_Q,
+                NAME, PHONE, EMAIL, FOLLOW_UP_MAIL, MUNICIPALITY, BEST_TIME_Q,
                 Question("contact_ways", Kind.CHECKBOXES, _l("How may we contact you?"),
                          hint=_l("Choose all that are fine for you."), choices=CONTACT_WAYS,
                          # Translators: short label (staff) in the case view, in place of the
@@ -641,7 +673,7 @@ SAATE = FormDescription(
                     staff_label=_lp("staff label", "Named worker: who and where"),
                 ),
             ),
-            rules=(CONTACT_RULE,),
+            rules=(CONTACT_RULE, FOLLOW_UP_MAIL_RULE),
         ),
         Step(
             # Asked early, on its own short page (issue 10): a yes leads to help at once.

@@ -30,7 +30,8 @@ from app.casework.case_terms import (
 from app.i18n import languages
 from app.models import Case, StaffUser
 from app.people.teams import municipality_name
-from app.saate.answers import answer_text, form_rows
+from app.saate import follow_up as follow_up_questions
+from app.saate.answers import AnswerRow, answer_text, form_rows
 from app.saate.forms import select_choices
 from app.saate.schema import NONE, FormDescription, describe
 
@@ -209,7 +210,18 @@ def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
         terms={"statuses": STATUSES, "reasons": CLOSE_REASONS, "outcomes": OUTCOMES,
                "kinds": KINDS, "events": EVENT_LABELS, "channels": CASE_CHANNELS},
         label=label,
+        follow_up=case.follow_up,
+        follow_up_rows=follow_up_rows(case),
     )
+
+
+def follow_up_rows(case: Case) -> list[AnswerRow]:
+    """An answered follow-up's answers; the client's comment for team leads only."""
+    follow_up = case.follow_up
+    if follow_up is None or follow_up.answered_at is None:
+        return []
+    return follow_up_questions.answer_rows(follow_up, case.codes,
+                                           with_comment=cases.is_lead(current_user))
 
 
 @bp.get("/cases/<id:case_id>")
