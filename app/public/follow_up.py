@@ -49,7 +49,7 @@ def follow_up(token: str) -> str | Response | tuple[str, int]:
             field.errors = []
         return render_follow_up(form, token)
     if not valid:
-        return render_follow_up(form, token), 400
+        return render_follow_up(form, token)
     try:
         cases.answer_follow_up(case, cases.FollowUpAnswers.from_form(form.answers()))
     except cases.Conflict:

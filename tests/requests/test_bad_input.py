@@ -56,13 +56,15 @@ from app.casework.cases import local_today
 from app.extensions import db
 from app.forms import BaseForm
 from app.intake import drafts
-from app.models import Case, Feedback, StaffSetupLink, StaffUser, Team
+from app.models import Case, Feedback, FollowUp, StaffSetupLink, StaffUser, Team
 from app.people import accounts, setup_links
 from app.people import teams as team_service
 from app.public.confirmation import FeedbackForm, StatusMailForm
 from app.public.crisis import CrisisForm
 from app.public.saate import ActionForm, ResumeForm
+from app.public.status import EndOfServiceForm
 from app.saate.bounds import TEXT_KINDS
+from app.saate.follow_up import FOLLOW_UP, STEP
 from app.saate.forms import SaateForm, form_class
 from app.saate.forms import email as email_format
 from app.saate.forms import phone as phone_format
@@ -78,6 +80,7 @@ from app.staff.admin_forms import (
 )
 from app.staff.forms import ACTION_FORMS, CloseForm, DayField, NewContactForm, StaffSaateForm
 from app.text import clean_text
+from tests.support.follow_up import close_with_follow_up
 from tests.support.hostile import (
     OUT_OF_CHOICES,
     PAYLOADS,
@@ -1086,6 +1089,113 @@ def run_teams(battery: Battery) -> None:
         assert created is None and refused(response.text, "name")
 
 
+# --- The follow-up: the client's page, the end-of-service feedback, a worker's phone entry ---
+
+
+def due_follow_up(battery: Battery, key: str) -> Case:
+    """A contact request in the page's language, closed by the battery's staff member with a
+    follow-up whose day has come."""
+    _, staff = battery.staff_member()
+    case = cases.create_case(CONTACT_REQUEST, battery.segment, dict(VALID_CONTACT_REQUEST),
+                             key * 32)
+    close_with_follow_up(case, staff)
+    return case
+
+
+def stored_follow_up(case: Case) -> FollowUp:
+    db.session.expire_all()
+    follow_up = db.session.scalar(select(FollowUp).where(FollowUp.case_id == case.id))
+    assert follow_up is not None
+    return follow_up
+
+
+def run_follow_up(battery: Battery) -> None:
+    """The follow-up page (app/saate/follow_up.py's questions): the payload in every field;
+    refused choices say so at the field and keep nothing; the comment that was taken is kept
+    clean, once, and shown isolated to the team lead on the case page."""
+    case = due_follow_up(battery, "a")
+    path = f"/{battery.segment}/status/{cases.status_token(case)}/follow-up"
+
+    def nothing_kept(group: list[Question], html: str) -> None:
+        assert stored_follow_up(case).answered_at is None
+
+    accepted = send_hostile(battery, path, STEP.questions, [], nothing_kept)
+    response = send_repaired(battery, path, STEP.questions, accepted, list)
+    assert response.status_code == 303, response.status_code
+    follow_up = stored_follow_up(case)
+    assert follow_up.comment == accepted.get("comment", "Testi")
+    assert battery.get(response.location).status_code == 200
+    if follow_up.comment:
+        client, _ = battery.staff_member()
+        html = battery.get(f"/staff/cases/{case.id}", client).text
+        assert isolated_everywhere(html, follow_up.comment), "follow-up comment"
+
+
+def run_end_of_service_feedback(battery: Battery) -> None:
+    """The status page of a finished case asks once for feedback (EndOfServiceForm)."""
+    _, staff = battery.staff_member()
+    case = cases.create_case(CONTACT_REQUEST, battery.segment, dict(VALID_CONTACT_REQUEST),
+                             "b" * 32)
+    cases.close(case, staff, case.version, "advice_enough", no_contact_person_needed=True)
+    status_path = f"/{battery.segment}/status/{cases.status_token(case)}"
+    path = f"{status_path}/feedback"
+    offered = page_forms(battery.get(status_path).text)[path]
+    limits = {name: field_limit(u) for name, u in class_fields(EndOfServiceForm).items()}
+    payload = battery.payload
+    for fields in (class_form_fields(EndOfServiceForm, payload),
+                   class_form_fields(EndOfServiceForm, payload, offered)):
+        battery.get(status_path)
+        response = battery.post(path, fields)
+        stored = db.session.scalars(select(Feedback).where(
+            Feedback.moment == "end_of_service")).all()
+        if response.status_code == 303:
+            [given] = stored
+            assert given.rating in {None, *range(1, 6)}
+            assert given.would_recommend in {None, True, False}
+            assert given.comment == kept_by_field(EndOfServiceForm, payload)["comment"]
+            break
+        assert response.status_code == 400 and not stored
+        for name, kept in kept_by_field(EndOfServiceForm, payload).items():
+            assert refused(response.text, name) == (len(kept) > (limits[name] or len(kept)))
+    battery.get(status_path)
+
+
+def run_staff_follow_up(battery: Battery) -> None:
+    """A worker enters the follow-up answers from a call: the schema's questions on the
+    staff side. The payload everywhere is refused at each choice; valid choices with the
+    payload as the comment keep it clean (or refuse it at the field when too long)."""
+    client, _ = battery.staff_member()
+    case = due_follow_up(battery, "c")
+    path = f"/staff/cases/{case.id}/follow-up"
+    payload = battery.payload
+    choices = [q for q in STEP.questions if q.kind not in TEXT_KINDS]
+    hostile = [(q.code, value) for q in STEP.questions for value in hostile_values(q, payload)]
+    battery.get(path, client)
+    response = battery.post(path, hostile, client)
+    assert response.status_code == 400, response.status_code
+    for question in choices:
+        assert refused(response.text, question.code), question.code
+    assert stored_follow_up(case).answered_at is None
+    comment = STEP.question("comment")
+    valid = [(q.code, value) for q in choices for value in valid_values(q)]
+    battery.get(path, client)
+    response = battery.post(path, [*valid, *((comment.code, v) for v in
+                                             hostile_values(comment, payload))], client)
+    if response.status_code == 400:
+        assert refused(response.text, comment.code)
+        battery.get(path, client)
+        response = battery.post(path, valid, client)
+        kept = ""
+    else:
+        kept = kept_answer(comment, payload)
+    assert response.status_code == 302, response.status_code
+    follow_up = stored_follow_up(case)
+    assert (follow_up.answered_by_channel, follow_up.comment) == ("phone", kept)
+    if kept:
+        html = battery.get(f"/staff/cases/{case.id}", client).text
+        assert isolated_everywhere(html, kept), "follow-up comment"
+
+
 TARGETS: dict[str, Callable[[Battery], None]] = {
     "saate": run_saate,
     "crisis": run_crisis,
@@ -1101,6 +1211,9 @@ TARGETS: dict[str, Callable[[Battery], None]] = {
     "setup-link": run_setup_link,
     "reassign": run_reassign,
     "teams": run_teams,
+    "follow-up": run_follow_up,
+    "end-of-service-feedback": run_end_of_service_feedback,
+    "staff-follow-up": run_staff_follow_up,
 }
 # Which target reaches each form class (the saate's step forms: their steps in the schema).
 REACHED_BY: dict[type[FlaskForm], str] = {
@@ -1112,6 +1225,7 @@ REACHED_BY: dict[type[FlaskForm], str] = {
     NewContactForm: "record-contact", StaffSaateForm: "staff-saate",
     StaffForm: "admin-staff", StaffChangeForm: "admin-staff", DeactivateForm: "admin-staff",
     SetupForm: "setup-link", ReassignForm: "reassign", TeamForm: "teams", NewTeamForm: "teams",
+    EndOfServiceForm: "end-of-service-feedback",
 }
 POSTED_BY_TARGETS = {
     "public.saate_start", "public.saate_step", "public.saate_check", "public.contact",
@@ -1121,6 +1235,7 @@ POSTED_BY_TARGETS = {
     "staff.case_action", "staff.close_confirm", "staff.new_case", "staff.new_saate",
     "staff.admin_staff_new", "staff.admin_staff_member", "staff.admin_staff_deactivate",
     "staff.setup", "staff.reassign_cases", "staff.admin_team", "staff.admin_team_new",
+    "public.follow_up", "public.end_of_service_feedback", "staff.follow_up_answers",
 }
 # Posts that carry no field of their own, only the CSRF token: (endpoint, its form or None).
 FIELDLESS_POSTS = {"auth.sign_out": None, "public.saate_delete": ActionForm,
@@ -1145,10 +1260,11 @@ def all_subclasses(cls: type) -> list[type]:
 
 
 def test_every_form_is_reached(app: Flask) -> None:
-    for form in FORMS.values():
+    described = [*FORMS.values(), FOLLOW_UP]
+    for form in described:
         for step in form.steps:
             form_class(step)  # step forms are made on first use
-    schema_steps = {step.slug for form in FORMS.values() for step in form.steps}
+    schema_steps = {step.slug for form in described for step in form.steps}
     leaves = [cls for cls in all_subclasses(FlaskForm) if not cls.__subclasses__()]
     assert leaves
     for cls in leaves:

@@ -67,6 +67,7 @@ MALFORMED = MALFORMED_NUMBERS + MALFORMED_CURSORS + MALFORMED_REFERENCES
 # The query arguments each staff page reads as numbers, cursors or codes: malformed is a 400.
 STRICT_ARGUMENTS = {
     "staff.queue": {"after"},
+    "staff.follow_ups": {"after"},
     "staff.access_log_page": {"staff", "before", "reference"},
     "staff.access_log_csv": {"staff", "reference"},
 }

@@ -20,9 +20,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app import demo
+from app.casework import cases
 from app.extensions import db
 from app.models import Case
+from app.people import accounts
 from app.people.teams import create_team
+from tests.support.follow_up import close_with_follow_up
 from tests.support.journey import VALID_STEPS, Journey
 from tests.support.logs import all_logs
 from tests.support.mail import Inbox
@@ -55,6 +58,10 @@ REFERRER = {"referrer_organisation": "Keksitty Lokiklinikka (lokitesti-ohjaaja)"
 OUTSIDE_PERSON = {"name": "Testi Lokivastaava", "title": "Keksitty sosiaaliohjaaja",
                   "organisation": "Keksityt Lokipalvelut (lokitesti-vastaava)",
                   "phone": "040 000 2468"}
+# The follow-up (issue 13): the client's comment, a worker's from a call, end-of-service feedback.
+FOLLOW_UP_COMMENT = "Työkokeilu alkoi (lokitesti-seuranta)"
+PHONED_COMMENT = "Kertoi puhelimessa voivansa paremmin (lokitesti-soitto)"
+END_FEEDBACK = "Sain apua nopeasti (lokitesti-loppupalaute)"
 STATUS_PATH = re.compile(r'href="https?://[^/"]+(/(?:fi|sv)/status/([^"]+))"')
 SESSION_COOKIES = ("saate_session", "saate_staff")
 
@@ -100,7 +107,8 @@ def client_journey(app: Flask) -> list[str]:
     Swedish; status pages and feedback. Returns the secrets the clients were given."""
     first = Journey(app.test_client())
     first.start()
-    first.step("contact-details", {**VALID_STEPS["contact-details"], **SAATE_PERSON})
+    first.step("contact-details", {**VALID_STEPS["contact-details"], **SAATE_PERSON,
+                                   "follow_up_mail": "yes"})
     first.step("right-now")
     first.step("situation")
     first.get("/saate/health")
@@ -173,6 +181,42 @@ def triage(app: Flask, client: FlaskClient) -> None:
     assert admin_client.get("/staff/access-log.csv").mimetype == "text/csv"
 
 
+def follow_up(app: Flask, staff: FlaskClient, given: list[str]) -> None:
+    """Each case reopened and closed again with a follow-up whose day has come: the e-mail
+    job runs, the saate's client answers on the follow-up page and gives end-of-service
+    feedback, a worker enters the other clients' answers from a call, a lead reads them."""
+    worker = accounts.find_by_email("testi.tyontekija@example.test")
+    admin = accounts.find_by_email("testi.yllapito@example.test")
+    assert worker is not None and admin is not None
+    all_cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+    for case in all_cases:
+        cases.reopen(case, admin, case.version, "in_progress")
+        close_with_follow_up(case, worker)
+    result = app.test_cli_runner().invoke(args=["followup", "send"])
+    assert "Follow-up e-mails sent: 1;" in result.output, result.output
+    saate_status = next(path for path in given if len(path) == 43)
+    client = Journey(app.test_client())
+    path = f"/status/{saate_status}/follow-up"
+    response = client.post(path, {"got_help": "yes", "work_ability_score": "6",
+                                  "doing_now": ["work_trial"], "would_recommend": "yes",
+                                  "comment": FOLLOW_UP_COMMENT})
+    assert response.status_code == 303
+    response = client.post(f"/status/{saate_status}/feedback",
+                           {"rating": "5", "would_recommend": "yes", "comment": END_FEEDBACK},
+                           fresh_page=False)
+    assert response.status_code == 303
+    assert staff.get("/staff/follow-ups").status_code == 200
+    for case in all_cases[1:]:
+        page = staff.get(f"/staff/cases/{case.id}/follow-up").text
+        response = staff.post(f"/staff/cases/{case.id}/follow-up", data={
+            "got_help": "partly", "comment": PHONED_COMMENT, "csrf_token": csrf_token(page)})
+        assert response.status_code == 302
+    admin_client = app.test_client()
+    sign_in(admin_client, admin, steps_ahead=1)  # a code is taken once: the next one
+    for case in all_cases:
+        assert admin_client.get(f"/staff/cases/{case.id}").status_code == 200
+
+
 def personal_values() -> list[str]:
     values = []
     for person in (SAATE_PERSON, CONTACT_PERSON, RECORDED_PERSON):
@@ -183,7 +227,8 @@ def personal_values() -> list[str]:
                OUTSIDE_PERSON["phone"].replace(" ", "")]
     for texts in SAATE_TEXTS.values():
         values += texts.values()
-    return [*values, CONTACT_ABOUT, FEEDBACK, STAFF_NOTE, "lokitesti"]
+    return [*values, CONTACT_ABOUT, FEEDBACK, STAFF_NOTE, FOLLOW_UP_COMMENT, PHONED_COMMENT,
+            END_FEEDBACK, "lokitesti"]
 
 
 @pytest.mark.usefixtures("notifying_teams")
@@ -195,6 +240,7 @@ def test_no_personal_data_in_logs_or_mail(app: Flask, client: FlaskClient,
     with request_finished.connected_to(cookies, app), all_logs() as captured:
         given = client_journey(app)
         triage(app, client)
+        follow_up(app, client, given)
 
     db.session.expire_all()
     stored = db.session.scalars(select(Case).order_by(Case.id)).all()
@@ -202,10 +248,23 @@ def test_no_personal_data_in_logs_or_mail(app: Flask, client: FlaskClient,
                                                          CONTACT_PERSON["name"],
                                                          RECORDED_PERSON["name"]]
     assert all(case.status == "closed" for case in stored)
-    logged = captured.text + caplog.text
+    # What the app logged; the test's own SMTP server (mail.log) logs the addresses it takes.
+    logged = "\n".join(line for line in (captured.text + caplog.text).splitlines()
+                       if "mail.log" not in line)
     mail = [message_from_string(m, policy=policy.default) for m in inbox[0].messages]
-    mail_text = "\n".join(m.as_string() + m.get_body().get_content() for m in mail)  # type: ignore[union-attr]
-    assert len(mail) == 3 and "new-case notice sent" in logged  # all three were watched
+    # The teams' notices whole; of the follow-up e-mail to the saate's client, everything
+    # but its address and its one link (the client's own status secret).
+    [to_client] = [m for m in mail if m["To"] == SAATE_PERSON["email"]]
+    link = next(line for line in to_client.get_body().get_content().splitlines()  # type: ignore[union-attr]
+                if line.startswith("https://"))
+    assert link.endswith("/follow-up") and link.split("/")[-2] in given
+    mail_text = "\n".join(
+        "\n".join(f"{name}: {value}" for name, value in m.items()
+                  if not (m is to_client and name == "To"))
+        + m.get_body().get_content().replace(link, "") for m in mail)  # type: ignore[union-attr]
+    # Three new-case notices (all three were watched) and the saate client's follow-up e-mail.
+    assert len(mail) == 4 and "new-case notice sent" in logged
+    assert "follow-up e-mail sent" in logged
     assert len(cookies.values) >= 4 and cookies.inside
 
     secrets = personal_values() + given + sorted(cookies.values) + sorted(

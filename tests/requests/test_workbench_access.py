@@ -204,6 +204,8 @@ def test_every_staff_post_in_the_url_map_needs_its_csrf_token(
         "staff.new_case": [("/staff/cases/new", {**CONTACT, "form_key": "e" * 32})],
         "staff.new_saate": [("/staff/cases/new/saate", {**SAATE, "form_key": "f" * 32})],
         "auth.sign_out": [("/staff/sign-out", {})],
+        "staff.follow_up_answers": [(f"/staff/cases/{closed_case.id}/follow-up",
+                                     {"got_help": "yes", "comment": "Testi"})],
     }
     walked = set()
     for rule in app.url_map.iter_rules():

@@ -29,7 +29,8 @@ from tests.support.nginx import NginxServer
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "docs" / "deploy"
 DEPLOYMENT = ROOT / "docs" / "DEPLOYMENT.md"
-UNITS = ["saate.service", "saate-retention.service", "saate-retention.timer"]
+UNITS = ["saate.service", "saate-retention.service", "saate-retention.timer",
+         "saate-followup.service", "saate-followup.timer"]
 # Where the units expect the release and its settings.
 RELEASE = "/opt/saate/current"
 SETTINGS_FILE = "/etc/saate/saate.env"
@@ -129,6 +130,21 @@ def test_retention_runs_daily_through_the_cli_with_the_same_settings() -> None:
     timer = unit("saate-retention.timer")
     assert timer["Timer"]["OnCalendar"] == ["*-*-* 03:30:00 Europe/Helsinki"]
     assert timer["Install"]["WantedBy"] == ["timers.target"]
+
+
+def test_the_follow_up_e_mails_go_daily_through_the_cli_with_the_same_settings() -> None:
+    service = unit("saate-followup.service")["Service"]
+    assert service["Type"] == ["oneshot"]
+    assert service["ExecStart"] == [f"{RELEASE}/.venv/bin/flask --app wsgi followup send"]
+    app = unit("saate.service")["Service"]
+    for key in ("User", "WorkingDirectory", "EnvironmentFile", *HARDENING):
+        assert service[key] == app[key], key
+    timer = unit("saate-followup.timer")
+    assert timer["Timer"]["OnCalendar"] == ["*-*-* 09:30:00 Europe/Helsinki"]
+    assert timer["Install"]["WantedBy"] == ["timers.target"]
+    text = DEPLOYMENT.read_text()
+    assert "`docs/deploy/saate-followup.service`" in text
+    assert "flask --app wsgi followup send" in text
 
 
 def test_every_setting_is_explained_in_deployment_md() -> None:
