@@ -16,7 +16,7 @@ from app.security import keeps_answers_on_csrf_failure
 
 from . import bp
 from .confirmation import confirmation_page
-from .helpers import SENT_CASE, SwitchInForm, language_switch_target, step_form, use_language
+from .helpers import SENT_CASE, SwitchInForm, posted_step_form, step_form
 from .pause import PauseNotice, pause_notice
 
 STEP = CONTACT_REQUEST.steps[0]
@@ -35,19 +35,10 @@ def contact() -> str | Response | tuple[str, int]:
     key = request.form.get("submission_key", "")
     if not SUBMISSION_KEY.fullmatch(key):
         key = uuid.uuid4().hex
-    switch_to = language_switch_target(request.form.get("action", ""))
-    if switch_to is not None:
-        # The page again in the language chosen, with what was typed; nothing is sent
-        # and nothing is judged. (The form is made after the switch: its choices'
-        # labels, e.g. municipalities, are in the page's language.)
-        use_language(switch_to)
-    form = step_form(STEP, formdata=request.form)
-    valid = form.validate()
+    form, valid, switched = posted_step_form(STEP)
     if form.csrf_failed:
         return render_contact(form, key, csrf_expired=True), 400
-    if switch_to is not None:
-        for field in form:
-            field.errors = []
+    if switched:  # the page again in the language chosen, with what was typed; nothing sent
         return render_contact(form, key)
     pause = pause_notice(form.answers().get("municipality"))
     if not valid or pause is not None:

@@ -17,11 +17,11 @@ from app.casework import cases, followup
 from app.limits import limited
 from app.models import Case
 from app.saate.follow_up import STEP
-from app.saate.forms import SaateForm, build_form
+from app.saate.forms import SaateForm
 from app.security import keeps_answers_on_csrf_failure
 
 from . import bp
-from .helpers import SwitchInForm, language_switch_target, use_language
+from .helpers import SwitchInForm, posted_step_form, step_form
 from .status import case_or_404
 
 FORM_ID = "follow-up-form"
@@ -36,17 +36,11 @@ def follow_up(token: str) -> str | Response | tuple[str, int]:
     if state != followup.State.DUE:
         return render_state(case, token, state)
     if request.method == "GET":
-        return render_follow_up(build_form(STEP), token)
-    switch_to = language_switch_target(request.form.get("action", ""))
-    if switch_to is not None:
-        use_language(switch_to)  # the page again in that language, with what was typed
-    form = build_form(STEP, formdata=request.form)
-    valid = form.validate()
+        return render_follow_up(step_form(STEP), token)
+    form, valid, switched = posted_step_form(STEP)
     if form.csrf_failed:
         return render_follow_up(form, token, csrf_expired=True), 400
-    if switch_to is not None:
-        for field in form:
-            field.errors = []
+    if switched:  # the page again in the language chosen, with what was typed
         return render_follow_up(form, token)
     if not valid:
         return render_follow_up(form, token)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import g, session
+from flask import g, request, session
 from flask_babel import gettext as _
 from flask_babel import refresh
 from werkzeug.datastructures import MultiDict
@@ -47,6 +47,24 @@ def use_language(language: Language) -> None:
     """Draw the rest of this request in another language (its URLs, words and cookie)."""
     g.language = language
     refresh()
+
+
+def posted_step_form(step: Step) -> tuple[SaateForm, bool, bool]:
+    """A one-page form's step form from what was posted: (form, valid, switched).
+
+    When a language button was pressed (`switched`), the page is to be shown again in that
+    language with what was typed, and nothing is judged: the form is made after the switch
+    (its choices' labels, e.g. municipalities, are in the new language) and its errors are
+    dropped, bar an expired CSRF token's."""
+    switch_to = language_switch_target(request.form.get("action", ""))
+    if switch_to is not None:
+        use_language(switch_to)
+    form = step_form(step, formdata=request.form)
+    valid = form.validate()
+    if switch_to is not None and not form.csrf_failed:
+        for field in form:
+            field.errors = []
+    return form, valid, switch_to is not None
 
 
 def choice_sources() -> dict[str, ChoiceSource]:

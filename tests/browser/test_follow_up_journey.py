@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pyotp
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
 from app.casework import cases
@@ -20,7 +20,9 @@ from app.models import CaseCode, Feedback, FollowUp, StaffUser
 from app.people import accounts
 from app.saate.schema import CONTACT_REQUEST
 from tests.browser.axe import assert_accessible
-from tests.browser.conftest import PHONE, LiveServer
+from tests.browser.conftest import LiveServer, sign_in_staff
+from tests.browser.test_client_journeys import Visit
+from tests.browser.test_workbench_journey import DESK, Desk
 from tests.support.follow_up import close_with_follow_up
 from tests.support.i18n import translated
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
@@ -29,8 +31,6 @@ from tests.support.staff import PASSWORD
 pytestmark = pytest.mark.browser
 
 LOCALES = {"fi": "fi", "sv": "sv", "selko": "fi@selko"}
-DESK = {"width": 1280, "height": 900}
-WORKER_EMAIL = "testi.tyontekija@example.test"
 COMMENT = "Työkokeilu alkoi keväällä (keksitty)"
 
 
@@ -38,8 +38,20 @@ COMMENT = "Työkokeilu alkoi keväällä (keksitty)"
 def worker(live_server: LiveServer) -> StaffUser:
     with live_server.app.app_context():
         return accounts.create_staff(
-            email=WORKER_EMAIL, name="Testi Työntekijä", title="terveydenhoitaja",
-            role="worker", team_slugs=["jyvaskyla"], password=PASSWORD, ui_locale="fi")
+            email="testi.tyontekija@example.test", name="Testi Työntekijä",
+            title="terveydenhoitaja", role="worker", team_slugs=["jyvaskyla"],
+            password=PASSWORD, ui_locale="fi")
+
+
+@pytest.fixture
+def desk(browser: Browser, live_server: LiveServer, worker: StaffUser) -> Iterator[Desk]:
+    """The worker signed in at 1280 px, on the queue."""
+    context = browser.new_context(viewport=DESK, bypass_csp=True, locale="fi-FI")
+    desk = Desk(context.new_page(), live_server)
+    sign_in_staff(desk.page, live_server, worker.email, pyotp.TOTP(worker.totp_secret).now(),
+                  check=assert_accessible)
+    yield desk
+    context.close()
 
 
 def finished_case(server: LiveServer, worker: StaffUser, lang: str, key: str) -> tuple[int, str]:
@@ -53,38 +65,17 @@ def finished_case(server: LiveServer, worker: StaffUser, lang: str, key: str) ->
         return case.id, f"/{lang}/status/{cases.status_token(case)}"
 
 
-class Visit:
-    """One browser: every page it reaches is audited and must fit its width."""
-
-    def __init__(self, page: Page, server: LiveServer, width: int) -> None:
-        self.page, self.server, self.width = page, server, width
-
-    def arrived(self) -> None:
-        assert_accessible(self.page)
-        assert self.page.evaluate("document.documentElement.scrollWidth") <= self.width, \
-            self.page.url
-
-    def goto(self, path: str) -> None:
-        self.page.goto(self.server(path))
-        self.arrived()
-
-    def click(self, selector: str) -> None:
-        with self.page.expect_navigation():
-            self.page.locator(selector).first.click()
-        self.arrived()
-
-
 @pytest.mark.parametrize("lang", list(LOCALES))
 def test_a_client_answers_the_follow_up_on_a_phone(page: Page, live_server: LiveServer,
                                                    worker: StaffUser, lang: str) -> None:
     case_id, status_path = finished_case(live_server, worker, lang, "1")
     locale = LOCALES[lang]
-    visit = Visit(page, live_server, PHONE["width"])
+    visit = Visit(page, live_server)
     visit.goto(status_path)
-    visit.click(f"a[href='{status_path}/follow-up']")
+    visit.submit(f"a[href='{status_path}/follow-up']")
     assert page.locator("h1").inner_text() == translated(live_server.app, locale,
                                                         "How are you now?")
-    visit.click("#follow-up-form button[type=submit]")  # nothing answered
+    visit.submit("#follow-up-form button[type=submit]")  # nothing answered
     assert page.locator(".error-summary li").inner_text() == translated(
         live_server.app, locale, "Answer at least one question")
     page.check("#got_help-1")  # partly
@@ -92,7 +83,7 @@ def test_a_client_answers_the_follow_up_on_a_phone(page: Page, live_server: Live
     page.check("#doing_now-2")  # a work trial
     page.check("#would_recommend-0")
     page.fill("#comment", COMMENT)
-    visit.click("#follow-up-form button[type=submit]")
+    visit.submit("#follow-up-form button[type=submit]")
     assert page.url.endswith(f"{status_path}/follow-up/thanks")
     assert translated(live_server.app, locale, "Thank you for your answers") in page.content()
     with live_server.app.app_context():
@@ -105,40 +96,26 @@ def test_a_client_answers_the_follow_up_on_a_phone(page: Page, live_server: Live
     visit.goto(status_path)
     page.check("#rating-4")
     page.check("#would_recommend-yes")
-    visit.click("#end-feedback button[type=submit]")
+    visit.submit("#end-feedback button[type=submit]")
     assert translated(live_server.app, locale, "Thank you for your feedback.") in \
         page.locator("#end-feedback").inner_text()
     with live_server.app.app_context():
         given = db.session.scalars(select(Feedback)).one()
         assert (given.moment, given.rating, given.would_recommend) == ("end_of_service", 4, True)
+    assert visit.foreign == []  # nothing loaded from elsewhere
 
 
-@pytest.fixture
-def desk_context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport=DESK, bypass_csp=True, locale="fi-FI")
-    yield context
-    context.close()
-
-
-def test_a_worker_enters_answers_from_a_call(desk_context: BrowserContext,
-                                             live_server: LiveServer, worker: StaffUser) -> None:
+def test_a_worker_enters_answers_from_a_call(desk: Desk, live_server: LiveServer,
+                                             worker: StaffUser) -> None:
     case_id, _ = finished_case(live_server, worker, "fi", "2")
-    visit = Visit(desk_context.new_page(), live_server, DESK["width"])
-    page = visit.page
-    visit.goto("/staff/")
-    page.fill("#email", WORKER_EMAIL)
-    page.fill("#password", PASSWORD)
-    visit.click("main button[type=submit]")
-    page.fill("#code", pyotp.TOTP(worker.totp_secret).now())
-    visit.click("main button[type=submit]")
-    visit.click("nav.staff-nav a[href='/staff/follow-ups']")
-    visit.click(f"a[href='/staff/cases/{case_id}']")
-    visit.click(f"a[href='/staff/cases/{case_id}/follow-up']")
-    page.check("#got_help-0")
-    page.check("#doing_now-0")  # studies
-    visit.click("#follow-up-answers-form button[type=submit]")
-    assert page.url.endswith(f"/staff/cases/{case_id}")
-    assert translated(live_server.app, "fi", "Answered by phone on %(date)s.",
-                      date="§").split("§")[0] in page.content()
-    visit.goto("/staff/follow-ups")
-    assert translated(live_server.app, "fi", "No follow-ups are due.") in page.content()
+    desk.click("nav.staff-nav a[href='/staff/follow-ups']")
+    desk.click(f"a[href='/staff/cases/{case_id}']")
+    desk.click(f"a[href='/staff/cases/{case_id}/follow-up']")
+    desk.page.check("#got_help-0")
+    desk.page.check("#doing_now-0")  # studies
+    desk.click("#follow-up-answers-form button[type=submit]")
+    assert desk.page.url.endswith(f"/staff/cases/{case_id}")
+    assert desk.fi("Answered by phone on %(date)s.", date="§").split("§")[0] in \
+        desk.page.content()
+    desk.goto("/staff/follow-ups")
+    assert desk.fi("No follow-ups are due.") in desk.page.content()

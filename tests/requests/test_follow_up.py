@@ -360,6 +360,18 @@ def test_mistakes_keep_everything_typed(app: Flask, client: FlaskClient,
     assert stored(case.id).follow_up.answered_at is None  # type: ignore[union-attr]
 
 
+def test_switching_language_keeps_what_was_typed(app: Flask, client: FlaskClient,
+                                                 worker: StaffUser) -> None:
+    case = due_case(worker, "1")
+    response = answer(client, case, {**ANSWERS, "action": "language:sv"})
+    assert response.status_code == 200
+    assert '<html lang="sv">' in response.text
+    assert translated(app, "sv", "How are you now?") in response.text
+    assert COMMENT in response.text and 'name="got_help" value="partly" checked' in response.text
+    assert error_summary(response.text) == []
+    assert stored(case.id).follow_up.answered_at is None  # type: ignore[union-attr]
+
+
 def test_answering_twice_says_kindly_that_the_answers_came(app: Flask, client: FlaskClient,
                                                           worker: StaffUser) -> None:
     case = due_case(worker, "1")

@@ -120,31 +120,23 @@ def test_the_app_runs_as_gunicorn_conf_py_says_with_its_settings_file() -> None:
     assert {key: service[key][0] for key in HARDENING} == HARDENING
 
 
-def test_retention_runs_daily_through_the_cli_with_the_same_settings() -> None:
-    service = unit("saate-retention.service")["Service"]
+@pytest.mark.parametrize(("job", "command", "when"), [
+    ("saate-retention", "retention run", "03:30:00"),  # at night
+    ("saate-followup", "followup send", "09:30:00"),  # the follow-up e-mails, in the morning
+])
+def test_the_daily_jobs_run_through_the_cli_with_the_same_settings(
+        job: str, command: str, when: str) -> None:
+    service = unit(f"{job}.service")["Service"]
     assert service["Type"] == ["oneshot"]
-    assert service["ExecStart"] == [f"{RELEASE}/.venv/bin/flask --app wsgi retention run"]
+    assert service["ExecStart"] == [f"{RELEASE}/.venv/bin/flask --app wsgi {command}"]
     app = unit("saate.service")["Service"]
     for key in ("User", "WorkingDirectory", "EnvironmentFile", *HARDENING):
         assert service[key] == app[key], key
-    timer = unit("saate-retention.timer")
-    assert timer["Timer"]["OnCalendar"] == ["*-*-* 03:30:00 Europe/Helsinki"]
-    assert timer["Install"]["WantedBy"] == ["timers.target"]
-
-
-def test_the_follow_up_e_mails_go_daily_through_the_cli_with_the_same_settings() -> None:
-    service = unit("saate-followup.service")["Service"]
-    assert service["Type"] == ["oneshot"]
-    assert service["ExecStart"] == [f"{RELEASE}/.venv/bin/flask --app wsgi followup send"]
-    app = unit("saate.service")["Service"]
-    for key in ("User", "WorkingDirectory", "EnvironmentFile", *HARDENING):
-        assert service[key] == app[key], key
-    timer = unit("saate-followup.timer")
-    assert timer["Timer"]["OnCalendar"] == ["*-*-* 09:30:00 Europe/Helsinki"]
+    timer = unit(f"{job}.timer")
+    assert timer["Timer"]["OnCalendar"] == [f"*-*-* {when} Europe/Helsinki"]
     assert timer["Install"]["WantedBy"] == ["timers.target"]
     text = DEPLOYMENT.read_text()
-    assert "`docs/deploy/saate-followup.service`" in text
-    assert "flask --app wsgi followup send" in text
+    assert f"`docs/deploy/{job}.service`" in text and f"flask --app wsgi {command}" in text
 
 
 def test_every_setting_is_explained_in_deployment_md() -> None:
