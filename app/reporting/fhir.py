@@ -1,22 +1,23 @@
 """The saate handed over as FHIR R4: the Questionnaire, and each case as a QuestionnaireResponse.
 
 Both are made from the schema the forms read (app/saate/schema.py), never from a list of
-their own: a step is a group ("part-" and its slug), a question an item whose linkId is the
-question's code (its hint a display item "<code>.hint" in it), a
-choice an answerOption whose code is the stable code stored in cases, a follow-up's
-condition an enableWhen. Item types follow the field kinds (ITEM_TYPES).
+their own: a step is a group ("part-" and its slug), a question an item whose linkId is
+the question's code (its hint a display item "<code>.hint" in it), a choice an
+answerOption whose code is the stable code stored in cases, a follow-up's condition an
+enableWhen. Item types follow the field kinds (ITEM_TYPES).
 
-Texts are in the main language (the default one, Finnish), each with its other languages
-(Swedish, plain Finnish as `fi-x-selko`) in the standard translation extension, where they
-differ. Every language is drawn by the app's own catalogues: the whole document is made
-once per language and the texts are then laid side by side.
+The Questionnaire's texts are in the main language (the default one, Finnish), each with
+the other languages' (Swedish, plain Finnish as `fi-x-selko`) in the standard translation
+extension, where they differ. Every language is drawn by the app's own catalogues: the
+whole document is made once per language and the texts are then laid side by side. A
+response's texts are in the language the client answered in.
 
 The version is a short hash of the structure (linkIds, types, required, repeats, lengths,
 choice codes, conditions; the municipalities offered too), so it changes when the questions
 do and never for a reworded label. A response names the Questionnaire as `url|version`.
 
 What core FHIR cannot say is left out: the rules across questions ("a phone number or an
-e-mail address") and the flags for workers.
+e-mail address") and the flags for workers. docs/FHIR.md describes both documents.
 """
 
 from __future__ import annotations
