@@ -69,6 +69,7 @@ def prepare_for_serving(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
+    from .fhir import bp as fhir_bp
     from .health import bp as health_bp
     from .public import bp as public_bp
     from .staff import bp as staff_bp
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(fhir_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,4 +1,5 @@
-"""The access log (käyttöloki): every staff view, change, print and export of a case.
+"""The access log (käyttöloki): every staff view, change, print, export and disclosure of a
+case.
 
 Append-only: nothing here updates or deletes an entry. The client sees the
 entries of their own case on the status page (Client Data Act 703/2023).
@@ -22,6 +23,8 @@ class Action(enum.StrEnum):
     CHANGE = "change"
     PRINT = "print"
     EXPORT = "export"
+    # The case handed over to another system (a FHIR QuestionnaireResponse): luovutus.
+    DISCLOSURE = "disclosure"
 
 
 # Shown to staff and to the client on the status page.
@@ -37,6 +40,11 @@ ACTION_LABELS = {
     # Translators: what a staff member did, in lower case after the name: they downloaded
     # information (the access log) as a file. Also in the staff's access log.
     Action.EXPORT: _l("exported information"),
+    # Translators: what a staff member did, in lower case after the name: "Testi, nurse:
+    # handed over your answers as a file (disclosure)", to another organisation's system. Name
+    # it as the law does: in Finnish "luovutus", in Swedish "utlämnande". Also in the staff's
+    # access log.
+    Action.DISCLOSURE: _l("handed over your answers as a file (disclosure)"),
 }
 
 

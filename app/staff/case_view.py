@@ -1,4 +1,5 @@
-"""One case: read it (logged), print it (logged), act on it (each action an event).
+"""One case: read it (logged), print it (logged), hand a saate over as FHIR (logged as a
+disclosure), act on it (each action an event).
 
 The page is built for the phone call: who the client is and how to reach them first,
 then the actions beside the timeline, then the answers by their short staff labels (the
@@ -30,10 +31,11 @@ from app.casework.case_terms import (
 from app.i18n import languages
 from app.models import Case, StaffUser
 from app.people.teams import municipality_name
+from app.reporting import fhir
 from app.saate import follow_up as follow_up_questions
 from app.saate.answers import AnswerRow, answer_text, form_rows
 from app.saate.forms import select_choices
-from app.saate.schema import NONE, FormDescription, describe
+from app.saate.schema import NONE, SAATE, FormDescription, describe
 
 from . import bp
 from .forms import ACTION_FORMS, OUTSIDE, CaseActionForm, CloseForm, ConfirmCloseForm
@@ -236,6 +238,23 @@ def case_print(case_id: int) -> str:
     found = case_or_404(case_id)
     access_log.record(current_user, access_log.Action.PRINT, found.id)
     return render_case(found, template="staff/case_print.html")
+
+
+@bp.get("/cases/<id:case_id>/fhir")
+def case_fhir(case_id: int) -> Response:
+    """The saate's answers as a FHIR QuestionnaireResponse file; a contact request has none."""
+    found = case_or_404(case_id)
+    if found.kind != SAATE.kind:
+        abort(404)
+    publication = fhir.saate_publication()
+    document = fhir.as_json(fhir.questionnaire_response(publication, found))
+    access_log.record(current_user, access_log.Action.DISCLOSURE, found.id,
+                      f"FHIR QuestionnaireResponse; questionnaire version "
+                      f"{fhir.version(publication)}")
+    return Response(document, mimetype=fhir.MEDIA_TYPE, headers={
+        "Content-Disposition":
+            f"attachment; filename=saate-{found.display_reference}.fhir.json",
+        "Cache-Control": "no-store"})
 
 
 def run_action(name: str, case: Case, form: CaseActionForm) -> None:

@@ -11,7 +11,8 @@ request per form where the body limit allows. For each: no 500; where a field is
 refused, a message in the page's language at the field or in the error summary;
 where it is accepted, exactly the clean text is stored (read back through the
 drafts and cases services); and nothing raw or run in the client pages (step, check
-answers, status), the staff case view, the print view or the access-log CSV. Staff
+answers, status), the staff case view, the print view or the access-log CSV; the FHIR
+download of a saate holds each text exactly, in a valid QuestionnaireResponse. Staff
 names come in through the CLI with the payload in them; the staff side's GET filter
 forms are read off their pages and get every payload too.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import csv
 import inspect
 import io
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -80,6 +82,7 @@ from app.staff.admin_forms import (
 )
 from app.staff.forms import ACTION_FORMS, CloseForm, DayField, NewContactForm, StaffSaateForm
 from app.text import clean_text
+from tests.support.fhir import check_response, response_answers
 from tests.support.follow_up import close_with_follow_up
 from tests.support.hostile import (
     OUT_OF_CHOICES,
@@ -337,7 +340,24 @@ def check_case_pages(battery: Battery, case: Case, texts: list[str]) -> None:
         html = battery.get(path, client).text
         for text in texts:
             assert isolated_everywhere(html, text), (path, text)
+    if case.kind == SAATE.kind:
+        check_fhir_download(battery, client, case)
     check_access_log_csv(battery, client)
+
+
+def check_fhir_download(battery: Battery, client: FlaskClient, case: Case) -> None:
+    """The saate handed over as FHIR: a valid response to the Questionnaire, holding every
+    stored text exactly (JSON strings, nothing escaped for HTML)."""
+    questionnaire = json.loads(battery.get("/fhir/Questionnaire/saate").data)
+    response = battery.get(f"/staff/cases/{case.id}/fhir", client)
+    assert response.status_code == 200
+    document = json.loads(response.data)
+    check_response(document, questionnaire)
+    given = response_answers(document)
+    for question in SAATE.questions():
+        value = case.answers.get(question.code)
+        if question.kind in TEXT_KINDS and value and question.applies(case.answers):
+            assert given[question.code] == [value], question.code
 
 
 def check_access_log_csv(battery: Battery, client: FlaskClient,

@@ -1,6 +1,6 @@
 """Every route answers with the security headers, and with Cache-Control: no-store unless it
-is a static file (immutable only under its fingerprinted name). The walk covers app.url_map,
-so new routes join by themselves.
+is a static file (immutable only under its fingerprinted name) or the public FHIR
+Questionnaire (a few minutes). The walk covers app.url_map, so new routes join by themselves.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from werkzeug.test import TestResponse
 from app import assets
 from app.casework import cases
 from app.extensions import db
+from app.fhir import routes as fhir_routes
 from app.models import Case
 from app.security import SECURITY_HEADERS
 from tests.support.journey import Journey
@@ -23,9 +24,10 @@ from tests.support.staff import make_staff, sign_in
 
 pytestmark = pytest.mark.usefixtures("teams")
 
-# The only endpoint whose answers may be kept: static files (app/assets.py), immutable
-# only under their fingerprinted names. Everything else, error pages too, is no-store.
-CACHEABLE = {"static"}
+# The only endpoints whose answers may be kept: static files (app/assets.py), immutable
+# only under their fingerprinted names, and the FHIR Questionnaire, the same for everyone
+# (app/fhir/routes.py). Everything else, error pages too, is no-store.
+CACHEABLE = {"static", "fhir.questionnaire"}
 LAST = {"auth.sign_out"}  # walked last: it ends the staff session
 
 
@@ -36,6 +38,9 @@ def assert_safe_headers(response: TestResponse, endpoint: str, secure: bool) -> 
         assert response.headers.get(name) == value, (where, name)
     if endpoint not in CACHEABLE or response.status_code != 200:
         assert response.headers.get("Cache-Control") == "no-store", where
+    elif endpoint == "fhir.questionnaire":
+        assert response.headers.get("Cache-Control") \
+            == f"public, max-age={fhir_routes.MAX_AGE_SECONDS}", where
     elif assets.FINGERPRINTED.fullmatch(response.request.path.removeprefix("/static/")):
         assert response.headers.get("Cache-Control") == assets.IMMUTABLE, where
     else:

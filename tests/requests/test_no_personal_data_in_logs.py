@@ -150,9 +150,9 @@ def record_referral(client: FlaskClient) -> None:
 
 
 def triage(app: Flask, client: FlaskClient) -> None:
-    """A worker signs in with TOTP, records a referral, and takes each case from the queue
-    to closed (the first with a contact person outside the team); an admin reads the
-    access log and exports it."""
+    """A worker signs in with TOTP, records a referral, takes each case from the queue
+    to closed (the first with a contact person outside the team) and downloads each saate
+    as FHIR; an admin reads the access log and exports it."""
     worker = make_staff("testi.tyontekija@example.test")
     sign_in(client, worker)
     record_referral(client)
@@ -174,6 +174,9 @@ def triage(app: Flask, client: FlaskClient) -> None:
                                   {**data, "version": version})
             assert response.status_code == 302, (action, response.status_code)
         assert client.get(f"/staff/cases/{case.id}/print").status_code == 200
+        if case.kind == "saate":  # handed over as FHIR: the file holds them, no log does
+            assert client.get(f"/staff/cases/{case.id}/fhir").status_code == 200
+    assert client.get("/fhir/Questionnaire/saate").status_code == 200
     admin = make_staff("testi.yllapito@example.test", role="admin", name="Testi Ylläpito")
     admin_client = app.test_client()
     sign_in(admin_client, admin)

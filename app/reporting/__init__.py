@@ -1,0 +1,1 @@
+"""Reporting: what leaves Saate for others to read (statistics, exports, FHIR)."""
