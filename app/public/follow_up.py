@@ -40,9 +40,7 @@ def follow_up(token: str) -> str | Response | tuple[str, int]:
     form, valid, switched = posted_step_form(STEP)
     if form.csrf_failed:
         return render_follow_up(form, token, csrf_expired=True), 400
-    if switched:  # the page again in the language chosen, with what was typed
-        return render_follow_up(form, token)
-    if not valid:
+    if switched or not valid:  # the page again (in the language chosen), with what was typed
         return render_follow_up(form, token)
     try:
         cases.answer_follow_up(case, cases.FollowUpAnswers.from_form(form.answers()))
