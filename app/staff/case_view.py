@@ -36,6 +36,7 @@ from app.people.teams import municipality_name
 from app.saate.answers import answer_text, form_rows
 from app.saate.forms import select_choices
 from app.saate.schema import NONE, FormDescription, describe
+from app.text import isolated
 
 from . import bp, worker_language
 from .forms import (
@@ -76,8 +77,8 @@ def action_forms(case: Case, posted: tuple[str, CaseActionForm] | None = None) -
     ])
     # The destinations the case's team offers (none it has hidden), in the worker's language.
     forms["outcomes"].outcomes.choices = select_choices(
-        (found.code, found.label) for found in destinations.offered(case.team_id,
-                                                                    worker_language()))
+        (found.code, isolated(found.label) if found.own else found.label)
+        for found in destinations.offered(case.team_id, worker_language()))
     forms["version"] = case.version
     return forms
 
@@ -233,7 +234,10 @@ def recorded_destinations(case: Case) -> dict[str, str]:
     for event in case.events:
         if event.kind == "outcomes_recorded":
             recorded += event.data.get("codes", [])
-    return destinations.labels_for(recorded, worker_language())
+    labels = destinations.labels_for(recorded, worker_language())
+    # A team's own destination is named as an admin typed it: isolated on the page.
+    return {code: isolated(text) if destinations.OWN_CODE.fullmatch(code) else text
+            for code, text in labels.items()}
 
 
 # Where each field of the case page's close form is, for the error summary (a list by its
