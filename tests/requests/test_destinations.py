@@ -16,8 +16,9 @@ from sqlalchemy import select
 from app.casework import cases, destinations
 from app.casework.case_terms import OUTCOMES, label
 from app.extensions import db
-from app.models import AdminAuditEntry, StaffUser, Team, TeamDestination
+from app.models import StaffUser, TeamDestination
 from app.people.admin_audit import Action
+from tests.requests.test_admin import audit, team
 from tests.requests.test_staff import new_case
 from tests.support.i18n import translated
 from tests.support.pages import csrf_token, error_summary, main_text
@@ -27,22 +28,6 @@ pytestmark = pytest.mark.usefixtures("teams")
 
 OWN_FI, OWN_SV = "Nuorten talo (keksitty)", "Ungdomens hus (påhittat)"
 
-
-def team(slug: str) -> Team:
-    return db.session.scalar(select(Team).where(Team.slug == slug))  # type: ignore[return-value]
-
-
-@pytest.fixture
-def admin(app: Flask) -> StaffUser:
-    return make_staff("testi.yllapitaja@example.test", role="admin", name="Testi Ylläpitäjä",
-                      teams=("jyvaskyla", "laukaa-hankasalmi"))
-
-
-@pytest.fixture
-def admin_client(app: Flask, admin: StaffUser) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, admin)
-    return client
 
 
 def admin_post(client: FlaskClient, team_id: int, path: str, data: dict):  # type: ignore[no-untyped-def]
@@ -64,19 +49,13 @@ def labels_in_form(client: FlaskClient, case_id: int) -> list[str]:
     html = client.get(f"/staff/cases/{case_id}").text
     start = html.index('/outcomes"')
     form = html[start: html.index("</form>", start)]
-    return [unescape(text) for text in re.findall(
-        r'<label for="outcomes-outcomes-\d+">([^<]*)</label>', form)]
+    return [unescape(re.sub(r"</?bdi>", "", text)) for text in re.findall(
+        r'<label for="outcomes-outcomes-\d+">(.*?)</label>', form)]
 
 
 def all_shown_but(team_id: int, *hidden: str) -> list[str]:
     return [found.code for found in destinations.of_team(team_id, "fi")
             if found.code != "other" and found.code not in hidden]
-
-
-def audit(action: Action) -> list[AdminAuditEntry]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(AdminAuditEntry).where(
-        AdminAuditEntry.action == action).order_by(AdminAuditEntry.id)))
 
 
 def test_built_in_destinations_in_order_with_other_last(app: Flask) -> None:
@@ -105,6 +84,7 @@ def test_an_admin_hides_adds_and_renames_for_their_team_only(
     codes = offered(signed_in, case.id)
     assert codes[-2:] == [code, "other"]
     assert OWN_FI in labels_in_form(signed_in, case.id)
+    assert f"<bdi>{OWN_FI}</bdi>" in signed_in.get(f"/staff/cases/{case.id}").text  # typed text
     assert OWN_SV in labels_in_form(swedish, case.id)
     theirs = app.test_client()
     sign_in(theirs, make_staff("testi.laukaa@example.test", teams=("laukaa-hankasalmi",)))
@@ -188,7 +168,7 @@ def test_old_cases_keep_the_labels_of_destinations_hidden_since(
     html = signed_in.get(f"/staff/cases/{case.id}").text
     outcome = html[html.index('id="outcomes-title"'):]
     ohjaamo = translated(app, "fi", "Ohjaamo (under 30)")
-    assert f"<li>{ohjaamo}</li><li>{OWN_FI}</li>" in unescape(outcome)
+    assert f"<li>{ohjaamo}</li><li><bdi>{OWN_FI}</bdi></li>" in unescape(outcome)
     assert f"{ohjaamo}, {OWN_FI}" in main_text(html)  # the timeline's event
     print_page = main_text(signed_in.get(f"/staff/cases/{case.id}/print").text)
     assert OWN_FI in print_page
