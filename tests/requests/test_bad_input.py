@@ -53,12 +53,12 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import Length
 
 from app.auth.routes import CodeForm, SignInForm
-from app.casework import cases
+from app.casework import cases, destinations
 from app.casework.cases import local_today
 from app.extensions import db
 from app.forms import BaseForm
 from app.intake import drafts
-from app.models import Case, Feedback, StaffSetupLink, StaffUser, Team
+from app.models import Case, Feedback, StaffSetupLink, StaffUser, Team, TeamDestination
 from app.people import accounts, setup_links
 from app.people import teams as team_service
 from app.public.confirmation import FeedbackForm, StatusMailForm
@@ -71,8 +71,11 @@ from app.saate.forms import phone as phone_format
 from app.saate.schema import CONTACT_REQUEST, FORMS, NONE, SAATE, Kind, Question
 from app.staff.admin_forms import (
     DeactivateForm,
+    DestinationsForm,
+    NewDestinationForm,
     NewTeamForm,
     ReassignForm,
+    RenameDestinationForm,
     SetupForm,
     StaffChangeForm,
     StaffForm,
@@ -1106,6 +1109,61 @@ def run_teams(battery: Battery) -> None:
         assert created is None and refused(response.text, "name")
 
 
+def run_destinations(battery: Battery) -> None:
+    """A team's routing destinations: forged codes refused at their field; an own
+    destination's names stored clean and shown isolated on the team page and in the team's
+    triage outcome form."""
+    payload = battery.payload
+    client, _ = battery.staff_member()
+    team = db.session.scalar(select(Team).where(Team.slug == "jyvaskyla"))
+    team_path = f"/staff/admin/teams/{team.id}"  # type: ignore[union-attr]
+    battery.get(team_path, client)
+    response = battery.post(f"{team_path}/destinations",
+                            class_form_fields(DestinationsForm, payload), client)
+    assert response.status_code == 400 and refused(response.text, "shown")
+
+    def rows() -> list[TeamDestination]:
+        db.session.rollback()  # what the requests committed since
+        return list(db.session.scalars(select(TeamDestination)))
+
+    assert rows() == []
+    battery.get(team_path, client)
+    response = battery.post(f"{team_path}/destinations/new",
+                            class_form_fields(NewDestinationForm, payload), client)
+    limit = destinations.NAME_LIMIT
+    if response.status_code == 400:
+        assert refused(response.text, "name_fi") and rows() == []
+        battery.get(team_path, client)
+        assert battery.post(f"{team_path}/destinations/new", [("name_fi", "Testi oma")],
+                            client).status_code == 302
+    else:
+        assert response.status_code == 302
+        [row] = rows()
+        assert (row.name_fi, row.name_sv) == (kept_line(payload), kept_line(payload))
+        if row.name_fi:
+            page = battery.get(team_path, client).text  # its <title> is the team's name
+            section = page[page.index('id="destinations-title"'):]
+            assert isolated_everywhere(section, row.name_fi), "the team page"
+            case = cases.create_case(CONTACT_REQUEST, "fi", dict(VALID_CONTACT_REQUEST), "d" * 32)
+            html = battery.get(f"/staff/cases/{case.id}", client).text
+            assert isolated_everywhere(html, row.name_fi), "the triage outcome form"
+    [row] = rows()
+    battery.get(team_path, client)
+    response = battery.post(f"{team_path}/destinations/rename",
+                            class_form_fields(RenameDestinationForm, payload), client)
+    assert response.status_code == 400 and refused(response.text, "code")
+    offered = page_forms(battery.get(team_path, client).text)[f"{team_path}/destinations/rename"]
+    response = battery.post(f"{team_path}/destinations/rename",
+                            class_form_fields(RenameDestinationForm, payload, offered), client)
+    db.session.expire_all()
+    if response.status_code == 302:
+        assert db.session.get(TeamDestination, row.id).name_sv == kept_line(  # type: ignore[union-attr]
+            payload)
+    else:
+        assert response.status_code == 400 and len(kept_line(payload)) > limit
+        assert refused(response.text, "name_fi") or refused(response.text, "name_sv")
+
+
 TARGETS: dict[str, Callable[[Battery], None]] = {
     "saate": run_saate,
     "crisis": run_crisis,
@@ -1121,6 +1179,7 @@ TARGETS: dict[str, Callable[[Battery], None]] = {
     "setup-link": run_setup_link,
     "reassign": run_reassign,
     "teams": run_teams,
+    "destinations": run_destinations,
 }
 # Which target reaches each form class (the saate's step forms: their steps in the schema).
 REACHED_BY: dict[type[FlaskForm], str] = {
@@ -1132,6 +1191,8 @@ REACHED_BY: dict[type[FlaskForm], str] = {
     NewContactForm: "record-contact", StaffSaateForm: "staff-saate",
     StaffForm: "admin-staff", StaffChangeForm: "admin-staff", DeactivateForm: "admin-staff",
     SetupForm: "setup-link", ReassignForm: "reassign", TeamForm: "teams", NewTeamForm: "teams",
+    DestinationsForm: "destinations", NewDestinationForm: "destinations",
+    RenameDestinationForm: "destinations",
 }
 POSTED_BY_TARGETS = {
     "public.saate_start", "public.saate_step", "public.saate_check", "public.contact",
@@ -1141,6 +1202,8 @@ POSTED_BY_TARGETS = {
     "staff.case_action", "staff.close_confirm", "staff.new_case", "staff.new_saate",
     "staff.admin_staff_new", "staff.admin_staff_member", "staff.admin_staff_deactivate",
     "staff.setup", "staff.reassign_cases", "staff.admin_team", "staff.admin_team_new",
+    "staff.admin_team_destinations", "staff.admin_team_destination_new",
+    "staff.admin_team_destination_rename",
 }
 # Posts that carry no field of their own, only the CSRF token: (endpoint, its form or None).
 FIELDLESS_POSTS = {"auth.sign_out": None, "public.saate_delete": ActionForm,
