@@ -129,6 +129,8 @@ MOVED_ON_TO = (
     # does not know.
     Choice("unknown", _lp("moved on", "Not known")),
 )
+# "Not known" goes alone: it cannot be said beside somewhere the client did move on.
+NOT_KNOWN = "unknown"
 # Moved on "somewhere" in the regional reports' sense: studies, rehabilitation, pension or work.
 MOVED_ON_SOMEWHERE = frozenset({
     "studies", "vocational_rehabilitation", "medical_rehabilitation",

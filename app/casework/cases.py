@@ -22,13 +22,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.casework import access_log, notify
+from app.casework import access_log, destinations, notify
 from app.casework.case_terms import (
     CHANNELS,
     CLOSE_REASONS,
     GOT_HELP,
     MOVED_ON_TO,
-    OUTCOMES,
+    NOT_KNOWN,
     RECORDED_CHANNELS,
     STATUSES,
     codes,
@@ -586,10 +586,11 @@ def add_note(case: Case, actor: StaffUser, version: int, text: str) -> None:
 
 def record_outcomes(case: Case, actor: StaffUser, version: int, outcome_codes: list[str],
                     detail: str, *, no_contact_person_needed: bool = False) -> None:
-    """Where the client was routed; with no asiakasvastaava named, the worker's word that
-    none is needed (`no_contact_person_needed`). The first time also dates the routing."""
+    """Where the client was routed: destinations the case's team offers (app/casework/
+    destinations.py); with no asiakasvastaava named, the worker's word that none is needed
+    (`no_contact_person_needed`). The first time also dates the routing."""
     _expect(case, version)
-    if not outcome_codes or not set(outcome_codes) <= codes(OUTCOMES):
+    if not outcome_codes or not set(outcome_codes) <= destinations.offered_codes(case.team_id):
         raise NotAllowed
     outcomes = {"codes": outcome_codes, "detail": detail.strip()[:DETAIL_LIMIT]}
     settled = _contact_person_settled(case, no_contact_person_needed)
@@ -666,7 +667,9 @@ def close(case: Case, actor: StaffUser, version: int, reason: str, note: str = "
     step first."""
     _expect(case, version)
     _require_open(case)
-    if reason not in codes(CLOSE_REASONS) or not set(closing.moved_on_to) <= codes(MOVED_ON_TO):
+    moved_on = set(closing.moved_on_to)
+    if (reason not in codes(CLOSE_REASONS) or not moved_on <= codes(MOVED_ON_TO)
+            or (NOT_KNOWN in moved_on and len(moved_on) > 1)):
         raise NotAllowed
     if closing.follow_up_on is not None:
         first, last = follow_up_days(local_today())

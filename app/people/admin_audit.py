@@ -24,6 +24,10 @@ class Action(enum.StrEnum):
     STAFF_DEACTIVATED = "staff_deactivated"
     TEAM_CREATED = "team_created"
     TEAM_CHANGED = "team_changed"
+    # A team's routing destinations (app/casework/destinations.py).
+    DESTINATIONS_CHANGED = "destinations_changed"
+    DESTINATION_ADDED = "destination_added"
+    DESTINATION_RENAMED = "destination_renamed"
 
 
 STAFF, TEAM = "staff", "team"

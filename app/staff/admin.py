@@ -14,7 +14,7 @@ stay behind team isolation: a lead sees and moves only their own teams' cases.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -24,10 +24,11 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from app.casework import cases
+from app.casework import cases, destinations
 from app.casework.case_terms import STATUSES, label
 from app.database import utcnow
 from app.extensions import db
+from app.forms import BaseForm
 from app.i18n import language_by_locale
 from app.limits import limited
 from app.links import external_url
@@ -36,13 +37,16 @@ from app.people import accounts, admin_audit, setup_links, teams
 from app.saate.forms import select_choices
 from app.text import isolated
 
-from . import bp
+from . import bp, worker_language
 from .access import require_admin
 from .admin_forms import (
     ROLE_LABELS,
     DeactivateForm,
+    DestinationsForm,
+    NewDestinationForm,
     NewTeamForm,
     ReassignForm,
+    RenameDestinationForm,
     SetupForm,
     StaffChangeForm,
     StaffForm,
@@ -50,6 +54,8 @@ from .admin_forms import (
     municipality_list,
 )
 from .admin_words import action_label, describe_changes
+
+Form = TypeVar("Form", bound=BaseForm)
 
 
 def require_lead() -> None:
@@ -379,10 +385,22 @@ def admin_team(team_id: int) -> str | Response | tuple[str, int]:
                 flash(said(_("%(name)s moved here from %(team)s.", name=isolated(name),
                              team=isolated(other))))
             return redirect(url_for("staff.admin_team", team_id=team.id))
+    return render_team(team, form), 400 if form.errors else 200
+
+
+def render_team(team: Team, form: TeamForm,
+                posted: tuple[str, BaseForm] | None = None) -> str:
+    """The team's page: its settings, its routing destinations (the form just posted keeps
+    what was typed), and the changes made to it."""
+    found = destinations.of_team(team.id, worker_language())
+    audit = admin_audit.for_target(admin_audit.TEAM, team.id)
     return render_template(
-        "staff/admin/team.html", team=team, form=form,
-        audit=admin_audit.for_target(admin_audit.TEAM, team.id),
-    ), 400 if form.errors else 200
+        "staff/admin/team.html", team=team, form=form, audit=audit,
+        destinations=found, destination_forms=destination_forms(found, posted),
+        posted_destination=posted[0] if posted else None,
+        destination_labels=destinations.labels_for(audited_destinations(audit),
+                                                   worker_language()),
+    )
 
 
 def left_out_message(names: list[str]) -> str:
@@ -412,6 +430,95 @@ def admin_team_new() -> str | Response | tuple[str, int]:
                              team=isolated(other))))
             return redirect(url_for("staff.admin_team", team_id=team.id))
     return render_template("staff/admin/team_new.html", form=form), 400 if form.errors else 200
+
+
+# --- A team's routing destinations (on the team's page) -------------------------------------
+#
+# Hide and show each destination, add one of the team's own, rename an own one; workers of
+# the team see the change in the triage outcome form at once (app/casework/destinations.py).
+
+
+def destination_forms(found: list[destinations.Destination],
+                      posted: tuple[str, BaseForm] | None) -> dict[str, Any]:
+    """The forms of the team page's destinations section; the one posted keeps its text."""
+    changeable = [item for item in found if item.code != destinations.OTHER]
+    own = [item for item in found if item.own]
+    forms: dict[str, Any] = {
+        "shown": DestinationsForm(formdata=None,
+                                  shown=[item.code for item in changeable if not item.hidden]),
+        "new": NewDestinationForm(formdata=None),
+        "rename": {item.code: RenameDestinationForm(formdata=None, code=item.code,
+                                                    name_fi=item.name_fi, name_sv=item.name_sv)
+                   for item in own},
+    }
+    if posted is not None:
+        name, form = posted
+        if name != "rename":
+            forms[name] = form
+        elif form.code.data in forms["rename"]:
+            forms["rename"][form.code.data] = form
+        else:  # not one of the team's own (forged): said above the section's forms
+            forms["rename_refused"] = form
+    forms["shown"].shown.choices = select_choices((item.code, item.label) for item in changeable)
+    for form in [*forms["rename"].values(), forms.get("rename_refused")]:
+        if form is not None:
+            form.code.choices = select_choices([(item.code, item.label) for item in own])
+    return forms
+
+
+def audited_destinations(audit: Any) -> list[str]:
+    """The destination codes the team's audit entries name (hidden, shown again)."""
+    return [code for entry in audit for change in (destinations.Change.HIDDEN,
+                                                   destinations.Change.SHOWN)
+            for code in (entry.changes or {}).get(change, [])]
+
+
+def destination_post(team_id: int, name: str, form_class: type[Form]) -> tuple[Team, Form]:
+    """The team and the form posted to its destinations, its choices filled in."""
+    require_admin()
+    team = team_or_404(team_id)
+    posted = form_class()
+    destination_forms(destinations.of_team(team.id, worker_language()), (name, posted))
+    return team, posted
+
+
+def team_page_again(team: Team, name: str, posted: BaseForm) -> tuple[str, int]:
+    """The team's page with the destination form just posted, its errors and its text."""
+    return render_team(team, TeamForm(formdata=None, data=team_form_data(team)),
+                       (name, posted)), 400
+
+
+def destinations_saved(team: Team) -> Response:
+    flash(_("Saved."))
+    return redirect(url_for("staff.admin_team", team_id=team.id, _anchor="destinations-title"))
+
+
+@bp.post("/admin/teams/<id:team_id>/destinations")
+def admin_team_destinations(team_id: int) -> Response | tuple[str, int]:
+    team, posted = destination_post(team_id, "shown", DestinationsForm)
+    if not posted.validate():
+        return team_page_again(team, "shown", posted)
+    destinations.set_shown(team, posted.shown.data or [], current_user)
+    return destinations_saved(team)
+
+
+@bp.post("/admin/teams/<id:team_id>/destinations/new")
+def admin_team_destination_new(team_id: int) -> Response | tuple[str, int]:
+    team, posted = destination_post(team_id, "new", NewDestinationForm)
+    if not posted.validate():
+        return team_page_again(team, "new", posted)
+    destinations.add_own(team, posted.name_fi.data, posted.name_sv.data or "", current_user)
+    return destinations_saved(team)
+
+
+@bp.post("/admin/teams/<id:team_id>/destinations/rename")
+def admin_team_destination_rename(team_id: int) -> Response | tuple[str, int]:
+    team, posted = destination_post(team_id, "rename", RenameDestinationForm)
+    if not posted.validate():
+        return team_page_again(team, "rename", posted)
+    destinations.rename_own(team, posted.code.data, posted.name_fi.data,
+                            posted.name_sv.data or "", current_user)
+    return destinations_saved(team)
 
 
 # --- The set-up link (no sign-in: the link is the key) -------------------------------------

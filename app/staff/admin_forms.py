@@ -24,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.casework import destinations
 from app.casework.cases import REASON_LIMIT
 from app.forms import BaseForm
 from app.i18n import lazy_gettext as _l
@@ -258,6 +259,37 @@ class NewTeamForm(TeamForm):
             # Translators: error message (staff admin) under the team's short name.
             raise ValidationError(str(_l("Use only lower-case letters a-z, digits and dashes, "
                                          "like jyvaskyla")))
+
+
+# --- A team's routing destinations (app/casework/destinations.py) ---------------------------
+
+
+class DestinationsForm(BaseForm):
+    """Which of the team's destinations its workers are offered: the view fills the choices
+    (built-in and own, all but "other", which is always shown); none ticked hides them all."""
+
+    # Translators: legend (staff admin) of the checkboxes of a team's routing destinations
+    # (fi "ohjaus", sv "hänvisning"): the ticked ones are offered to the team's workers.
+    shown = SelectMultipleField(_l("Shown to the team's workers"), coerce=str, choices=[])
+
+
+class NewDestinationForm(BaseForm):
+    """A destination of the team's own, named in Finnish and (optionally) Swedish."""
+
+    # Translators: label (staff admin) of the Finnish name of a team's own routing destination.
+    name_fi = StringField(_l("Name in Finnish"), validators=[
+        # Translators: error message (staff admin) when a routing destination has no Finnish
+        # name.
+        filled(_l("Write the name in Finnish")), too_long(destinations.NAME_LIMIT)])
+    # Translators: label (staff admin) of the Swedish name of a team's own routing destination.
+    name_sv = StringField(_l("Name in Swedish (optional)"),
+                          validators=[too_long(destinations.NAME_LIMIT)])
+
+
+class RenameDestinationForm(NewDestinationForm):
+    """New names for one of the team's own destinations (`code`, filled in by the view)."""
+
+    code = SelectField(coerce=str, choices=[], validate_choice=True)
 
 
 class SetupForm(BaseForm):

@@ -3,10 +3,12 @@ language. Stored as codes and values (app/people/admin_audit.py); said here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
 
+from app.casework.destinations import Change
 from app.i18n import lazy_gettext as _l
 from app.models import AdminAuditEntry
 from app.people.admin_audit import Action
@@ -29,6 +31,13 @@ ACTION_LABELS = {
     Action.TEAM_CREATED: _l("Team added"),
     # Translators: an entry in the admin audit: a team's settings changed.
     Action.TEAM_CHANGED: _l("Team changed"),
+    # Translators: an entry in the admin audit: some of a team's routing destinations (fi
+    # "ohjaus", sv "hänvisning") were hidden from its workers or shown again.
+    Action.DESTINATIONS_CHANGED: _l("Routing destinations changed"),
+    # Translators: an entry in the admin audit: a team added a routing destination of its own.
+    Action.DESTINATION_ADDED: _l("Routing destination added"),
+    # Translators: an entry in the admin audit: a team's own routing destination got a new name.
+    Action.DESTINATION_RENAMED: _l("Routing destination renamed"),
 }
 
 FIELD_LABELS = {
@@ -57,6 +66,16 @@ FIELD_LABELS = {
     "pause_message_sv": _l("Message to clients in Swedish (optional)"),
     "pause_phone": _l("Phone number while paused (optional)"),
     "email_team": _l("Notification address (optional)"),
+    # Translators: in the admin audit: the routing destinations no longer offered to the team's
+    # workers.
+    Change.HIDDEN: _l("Hidden from workers"),
+    # Translators: in the admin audit: the routing destinations offered to the team's workers
+    # again.
+    Change.SHOWN: _l("Shown again"),
+    # Translators: in the admin audit: the Finnish name of a team's own routing destination.
+    Change.NAME_FI: _l("Destination in Finnish"),
+    # Translators: in the admin audit: the Swedish name of a team's own routing destination.
+    Change.NAME_SV: _l("Destination in Swedish"),
 }
 
 REASON_LABELS = {
@@ -69,10 +88,12 @@ REASON_LABELS = {
 
 
 # Settings whose value is itself a list: a change of them is a pair of lists.
-LIST_VALUED = frozenset({"teams", "municipalities"})
+LIST_VALUED = frozenset({"teams", "municipalities", Change.HIDDEN, Change.SHOWN})
+# Changes that list routing destinations by their codes, said by their labels.
+DESTINATION_LISTS = frozenset({Change.HIDDEN, Change.SHOWN})
 
 
-def value_text(name: str, value: Any) -> str:
+def value_text(name: str, value: Any, labels: Mapping[str, str] | None = None) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if value is None or value == "" or value == []:
@@ -81,13 +102,17 @@ def value_text(name: str, value: Any) -> str:
         return str(ROLE_LABELS.get(value, value))
     if name == "reason":
         return str(REASON_LABELS.get(value, value))
+    if isinstance(value, list) and name in DESTINATION_LISTS:
+        return ", ".join((labels or {}).get(code, code) for code in value)
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)
 
 
-def describe_changes(entry: AdminAuditEntry) -> list[tuple[str, str]]:
-    """(what, how) of each change: "Role", "Worker → Team lead"."""
+def describe_changes(entry: AdminAuditEntry,
+                     labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """(what, how) of each change: "Role", "Worker → Team lead". `labels` names the routing
+    destinations by their codes (the view looks them up: app/casework/destinations.py)."""
     rows = []
     for name, value in (entry.changes or {}).items():
         key = "email_team" if name == "email" and entry.target_kind == "team" else name
@@ -96,7 +121,7 @@ def describe_changes(entry: AdminAuditEntry) -> list[tuple[str, str]]:
                 name not in LIST_VALUED or all(isinstance(part, list) for part in value)):
             how = f"{value_text(name, value[0])} → {value_text(name, value[1])}"
         else:
-            how = value_text(name, value)
+            how = value_text(name, value, labels)
         rows.append((what, how))
     return rows
 

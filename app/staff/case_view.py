@@ -11,34 +11,45 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from app.casework import access_log, cases
+from app.casework import access_log, cases, destinations
 from app.casework.case_terms import (
     CASE_CHANNELS,
     CLOSE_REASONS,
     EVENT_LABELS,
     KINDS,
-    OUTCOMES,
+    MOVED_ON_TO,
+    SAW_DOCTOR,
     STATUSES,
     label,
 )
+from app.casework.followup import follow_up_days
 from app.i18n import languages
-from app.models import Case, StaffUser
+from app.models import Case, CaseStatus, StaffUser
 from app.people.teams import municipality_name
 from app.reporting import fhir
 from app.saate import follow_up as follow_up_questions
 from app.saate.answers import AnswerRow, answer_text, form_rows
 from app.saate.forms import select_choices
 from app.saate.schema import NONE, SAATE, FormDescription, describe
+from app.text import isolated
 
-from . import bp
-from .forms import ACTION_FORMS, OUTSIDE, CaseActionForm, CloseForm, ConfirmCloseForm
+from . import bp, worker_language
+from .forms import (
+    ACTION_FORMS,
+    OUTSIDE,
+    SAW_DOCTOR_VALUES,
+    CaseActionForm,
+    CloseForm,
+    ConfirmCloseForm,
+)
 
 
 def case_or_404(case_id: int) -> Case:
@@ -67,6 +78,10 @@ def action_forms(case: Case, posted: tuple[str, CaseActionForm] | None = None) -
         *[(str(m.id), f"{m.name}, {m.title}") for m in members],
         (OUTSIDE, _("Someone outside the team")),
     ])
+    # The destinations the case's team offers (none it has hidden), in the worker's language.
+    forms["outcomes"].outcomes.choices = select_choices(
+        (found.code, isolated(found.label) if found.own else found.label)
+        for found in destinations.offered(case.team_id, worker_language()))
     forms["version"] = case.version
     return forms
 
@@ -182,6 +197,65 @@ def recorded_by(case: Case) -> StaffUser | None:
     return first.actor if first is not None and first.kind == "recorded" else None
 
 
+def saw_doctor_label(value: bool | None) -> str:
+    """Case.saw_doctor (or a "closed" event's) in words: yes, no, not known."""
+    code = next(code for code, kept in SAW_DOCTOR_VALUES.items() if kept is value)
+    return label(SAW_DOCTOR, code)
+
+
+@bp.app_template_filter("moved_on_label")
+def moved_on_label(code: str) -> str:
+    """Where the client moved on (a MOVED_ON_TO code) in words."""
+    return label(MOVED_ON_TO, code)
+
+
+@dataclass
+class ClosingFacts:
+    """What closing recorded beside the reason, for the closed case's page."""
+
+    moved_on: list[str]
+    saw_doctor: str
+    follow_up_on: date | None
+
+
+def closing_facts(case: Case) -> ClosingFacts | None:
+    """For a closed case: where the client moved on and whether they saw a doctor (as its
+    latest "closed" event says), and its follow-up day (None: none planned)."""
+    if case.status != CaseStatus.CLOSED:
+        return None
+    closed = next((event for event in reversed(case.events) if event.kind == "closed"), None)
+    said = closed.data if closed is not None else {}
+    return ClosingFacts([moved_on_label(code) for code in said.get("codes", [])],
+                        saw_doctor_label(case.saw_doctor),
+                        case.follow_up.due_on if case.follow_up is not None else None)
+
+
+def recorded_destinations(case: Case) -> dict[str, str]:
+    """Code -> label of every destination the case's outcome and timeline name (a hidden
+    one and another team's own too)."""
+    recorded = list(case.outcomes.get("codes", []))
+    for event in case.events:
+        if event.kind == "outcomes_recorded":
+            recorded += event.data.get("codes", [])
+    labels = destinations.labels_for(recorded, worker_language())
+    # A team's own destination is named as an admin typed it: isolated on the page.
+    return {code: isolated(text) if destinations.OWN_CODE.fullmatch(code) else text
+            for code, text in labels.items()}
+
+
+# Where each field of the case page's close form is, for the error summary (a list by its
+# first option).
+CLOSE_ANCHORS = {"reason": "close-reason", "note": "close-note",
+                 "moved_on_to": "close-moved_on_to-0", "saw_doctor": "close-saw_doctor-0",
+                 "follow_up": "close-follow_up-0", "follow_up_on": "close-follow_up_on"}
+
+
+def close_problems(form: CloseForm) -> list[tuple[str, str]]:
+    """The close form's errors, linked to its fields on the case page."""
+    return [(f"#{anchor}", field.errors[0]) for name, anchor in CLOSE_ANCHORS.items()
+            if (field := form[name]).errors]
+
+
 def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
                 conflict: bool = False, template: str = "staff/case.html",
                 refusal: str | None = None) -> str:
@@ -209,7 +283,12 @@ def render_case(case: Case, posted: tuple[str, CaseActionForm] | None = None,
         may_assign=cases.is_lead(current_user),
         may_claim=cases.may_claim(case, current_user) and case.handler_id != current_user.id,
         may_reopen=cases.may_reopen(case, current_user),
-        terms={"statuses": STATUSES, "reasons": CLOSE_REASONS, "outcomes": OUTCOMES,
+        close_problems=close_problems(posted[1]) if posted and posted[0] == "close"
+        and isinstance(posted[1], CloseForm) else [],
+        destination_labels=recorded_destinations(case),
+        closing=closing_facts(case),
+        saw_doctor_label=saw_doctor_label,
+        terms={"statuses": STATUSES, "reasons": CLOSE_REASONS, "moved_on": MOVED_ON_TO,
                "kinds": KINDS, "events": EVENT_LABELS, "channels": CASE_CHANNELS},
         label=label,
         follow_up=case.follow_up,
@@ -277,7 +356,8 @@ def run_action(name: str, case: Case, form: CaseActionForm) -> None:
         "contact-person": lambda: cases.name_contact_person(
             case, current_user, version, contact_person(data)),
         "close": lambda: cases.close(case, current_user, version, data["reason"],
-                                     data["note"] or "", no_contact_person_needed=waived),
+                                     data["note"] or "", no_contact_person_needed=waived,
+                                     closing=form.closing()),  # type: ignore[attr-defined]
         "reopen": lambda: cases.reopen(case, current_user, version, data["status"]),
         "next-step": lambda: cases.set_next_step(case, current_user, version,
                                                  data["next_step"] or "", data["next_step_date"]),
@@ -331,9 +411,20 @@ def refused_action(case: Case, action: str, posted: CaseActionForm,
     return render_case(case, (action, posted), refusal=refusal_message(case, refusal)), 400
 
 
+@bp.app_template_global("follow_up_days")
+def follow_up_days_from_today() -> tuple[date, date]:
+    """The first and last day a follow-up may be set for today (the close form's date)."""
+    return follow_up_days(cases.local_today())
+
+
+# The confirmation page's second button: back to the case page's close form, filled in.
+CHANGE_BUTTON = "change"
+
+
 @bp.post("/cases/<id:case_id>/close/confirm")
 def close_confirm(case_id: int) -> str | tuple[str, int]:
-    """Closing, second step: the reason chosen on the case page, to confirm (or go back)."""
+    """Closing, second step: what the worker chose on the case page, to confirm (or to
+    change, back on the case page with everything kept)."""
     found = case_or_404(case_id)
     posted = CloseForm()
     if not posted.validate():
@@ -341,15 +432,25 @@ def close_confirm(case_id: int) -> str | tuple[str, int]:
     if found.status == "closed":
         return render_case(found, ("close", posted),
                            refusal=refusal_message(found, cases.Refusal.CLOSED)), 400
-    confirming = ConfirmCloseForm(formdata=None, version=posted.version.data,
-                                  reason=posted.reason.data, note=posted.note.data)
+    if CHANGE_BUTTON in request.form:
+        return render_case(found, ("close", posted))
+    confirming = ConfirmCloseForm(
+        formdata=None, version=posted.version.data, reason=posted.reason.data,
+        note=posted.note.data, moved_on_to=posted.moved_on_to.data,
+        saw_doctor=posted.saw_doctor.data, follow_up=posted.follow_up.data,
+        follow_up_on=posted.follow_up_on.data)
     return render_close_confirmation(found, confirming)
 
 
 def render_close_confirmation(case: Case, form: ConfirmCloseForm,
                               unconfirmed: bool = False) -> str:
+    """What closing will save, each answer kept in the form to send (or to change)."""
     checkbox = form.no_contact_person_needed
-    return render_template("staff/close_confirm.html", case=case, form=form,
-                           reason=label(CLOSE_REASONS, form.reason.data),
-                           unconfirmed=unconfirmed,
-                           problems=[(f"#{checkbox.id}", error) for error in checkbox.errors])
+    return render_template(
+        "staff/close_confirm.html", case=case, form=form,
+        reason=label(CLOSE_REASONS, form.reason.data),
+        moved_on=[label(MOVED_ON_TO, code) for code in form.moved_on_to.data or []],
+        saw_doctor=label(SAW_DOCTOR, form.saw_doctor.data),
+        follow_up_on=form.follow_up_day(), change_button=CHANGE_BUTTON,
+        unconfirmed=unconfirmed,
+        problems=[(f"#{checkbox.id}", error) for error in checkbox.errors])

@@ -11,6 +11,8 @@ import re
 from datetime import date
 from typing import Any
 
+from flask_babel import format_date
+from flask_babel import gettext as _
 from wtforms import (
     BooleanField,
     Field,
@@ -29,8 +31,10 @@ from wtforms.widgets import DateInput
 from app.casework.case_terms import (
     CHANNELS,
     CLOSE_REASONS,
-    OUTCOMES,
+    MOVED_ON_TO,
+    NOT_KNOWN,
     RECORDED_CHANNELS,
+    SAW_DOCTOR,
     STATUSES,
 )
 from app.casework.cases import (
@@ -44,9 +48,11 @@ from app.casework.cases import (
     PERSON_TITLE_LIMIT,
     REASON_LIMIT,
     REFERRER_LIMIT,
+    Closing,
     local_today,
     next_step_days,
 )
+from app.casework.followup import default_follow_up_day, follow_up_days
 from app.forms import BaseForm
 from app.i18n import lazy_gettext as _l
 from app.saate.forms import email as email_format
@@ -121,8 +127,9 @@ class NoteForm(CaseActionForm):
 
 
 class OutcomesForm(CaseActionForm):
+    # The case's team's destinations (app/casework/destinations.py), filled in by the view.
     outcomes = SelectMultipleField(
-        _l("Where was the client routed?"), choices=choices(OUTCOMES),
+        _l("Where was the client routed?"), choices=[],
         validators=[InputRequired(message=_l("Choose at least one outcome"))],
     )
     # Translators: label of a text field (staff) for details of the triage outcome.
@@ -174,38 +181,6 @@ class ContactPersonForm(CaseActionForm):
         return valid
 
 
-class CloseForm(CaseActionForm):
-    """Closing, first step (on the case page): the reason, chosen from an empty start."""
-
-    reason = SelectField(
-        # Translators: label of the list of reasons (staff) when closing a case.
-        _l("Reason for closing"),
-        # Translators: the empty first option of the list of reasons for closing (staff).
-        choices=select_choices([("", _l("Choose a reason")), *((c.code, c.label)
-                                                               for c in CLOSE_REASONS)]),
-        validators=[DataRequired(
-            # Translators: error message (staff) when a case is closed without a reason.
-            message=_l("Choose a reason for closing"))])
-    # Translators: label of a text field (staff) for a note when closing a case.
-    note = TextAreaField(_l("Note (optional)"), validators=[too_long(NOTE_LIMIT)])
-
-
-class ConfirmCloseForm(CloseForm):
-    """Closing, second step (the confirmation page): the reason and note kept, and with no
-    contact person named, the worker's word that none is needed."""
-
-    # Sent by the confirmation page's button only: closing is never one click.
-    confirmed = BooleanField()
-    no_contact_person_needed = no_contact_person_needed()
-
-
-class ReopenForm(CaseActionForm):
-    # Translators: label of the list of statuses (team lead) in which a closed case is opened
-    # again.
-    status = SelectField(_l("Status after reopening"),
-                         choices=[c for c in choices(STATUSES) if c.value != "closed"])
-
-
 ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 # Typed by hand where a browser shows a text box for <input type="date">: 31.12.2026.
 FINNISH_DAY = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
@@ -246,6 +221,128 @@ class DayField(Field):
                 # Translators: error message (staff) under a date field when what was sent is
                 # not a date.
                 raise ValueError(_l("Give a date, for example 31.12.2026"))
+
+
+# The follow-up at closing: six months on (the default), another day, or none.
+FOLLOW_UP_DEFAULT, FOLLOW_UP_OTHER_DAY, NO_FOLLOW_UP = "default", "other_day", "none"
+# SAW_DOCTOR's answers as Case.saw_doctor keeps them (None: not known).
+SAW_DOCTOR_VALUES: dict[str, bool | None] = {"yes": True, "no": False, "unknown": None}
+
+
+def follow_up_choices(today: date) -> list[SelectChoice]:
+    return select_choices([
+        # Translators: an option (staff) when closing a case: the client is asked whether they
+        # got help six months after closing; %(date)s is that day, e.g. 2.6.2027.
+        (FOLLOW_UP_DEFAULT, _("In six months, on %(date)s",
+                              date=format_date(default_follow_up_day(today), "short"))),
+        # Translators: an option (staff) when closing a case: the follow-up on a day the worker
+        # chooses in the date field below it.
+        (FOLLOW_UP_OTHER_DAY, _l("On another day")),
+        # Translators: an option (staff) when closing a case: the client is not asked later.
+        (NO_FOLLOW_UP, _l("No follow-up")),
+    ])
+
+
+class CloseForm(CaseActionForm):
+    """Closing, first step (on the case page): the reason, chosen from an empty start; where
+    the client moved on and whether they saw a doctor (nothing preselected); and the
+    follow-up, six months on unless the worker chooses another day or none."""
+
+    reason = SelectField(
+        # Translators: label of the list of reasons (staff) when closing a case.
+        _l("Reason for closing"),
+        # Translators: the empty first option of the list of reasons for closing (staff).
+        choices=select_choices([("", _l("Choose a reason")), *((c.code, c.label)
+                                                               for c in CLOSE_REASONS)]),
+        validators=[DataRequired(
+            # Translators: error message (staff) when a case is closed without a reason.
+            message=_l("Choose a reason for closing"))])
+    # Translators: label of a text field (staff) for a note when closing a case.
+    note = TextAreaField(_l("Note (optional)"), validators=[too_long(NOTE_LIMIT)])
+    moved_on_to = SelectMultipleField(
+        # Translators: legend (staff) of the checkboxes, when closing a case, of where the
+        # client moved on during the service (fi "jatkopolku"); several may apply.
+        _l("Where did the client move on?"), choices=choices(MOVED_ON_TO),
+        validators=[InputRequired(
+            # Translators: error message (staff) when closing a case with nothing ticked under
+            # "Where did the client move on?".
+            message=_l("Choose at least one. If you do not know, choose “Not known”."))])
+    saw_doctor = RadioField(
+        # Translators: question (staff) when closing a case.
+        _l("Did the client see a doctor about their work ability during the service?"),
+        choices=choices(SAW_DOCTOR),
+        validators=[InputRequired(
+            # Translators: error message (staff) when closing a case without answering whether
+            # the client saw a doctor about their work ability.
+            message=_l("Choose whether the client saw a doctor"))])
+    follow_up = RadioField(
+        # Translators: legend (staff) of the choice, when closing a case, of when the client is
+        # asked whether they got help (fi "seuranta", sv "uppföljning").
+        _l("Follow-up"), default=FOLLOW_UP_DEFAULT,
+        validators=[InputRequired(
+            # Translators: error message (staff) when closing a case with no follow-up option
+            # chosen.
+            message=_l("Choose when to follow up"))])
+    # Translators: label of a date field (staff) when closing a case: the day of the follow-up,
+    # used with "On another day".
+    follow_up_on = DayField(_l("Day of the follow-up"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.follow_up.choices = follow_up_choices(local_today())
+
+    def validate_moved_on_to(self, field: SelectMultipleField) -> None:
+        if NOT_KNOWN in (field.data or []) and len(field.data) > 1:
+            # Translators: error message (staff) under "Where did the client move on?" when
+            # "Not known" was ticked with other options.
+            raise ValidationError(str(_l("“Not known” cannot be chosen with other options")))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.follow_up.data != FOLLOW_UP_OTHER_DAY or self.follow_up_on.errors:
+            return valid
+        day = self.follow_up_on.data
+        first, last = follow_up_days(local_today())
+        if day is None:
+            # Translators: error message (staff) when "On another day" was chosen for the
+            # follow-up with no date.
+            self.follow_up_on.errors.append(_l("Choose the day of the follow-up"))
+        elif day < first:
+            # Translators: error message (staff) under the day of the follow-up.
+            self.follow_up_on.errors.append(_l("The follow-up day must be after today"))
+        elif day > last:
+            self.follow_up_on.errors.append(_l("Choose a date within two years"))
+        return valid and not self.follow_up_on.errors
+
+    def follow_up_day(self) -> date | None:
+        """The day of the follow-up chosen (None: no follow-up)."""
+        if self.follow_up.data == FOLLOW_UP_DEFAULT:
+            return default_follow_up_day(local_today())
+        if self.follow_up.data == FOLLOW_UP_OTHER_DAY:
+            return self.follow_up_on.data
+        return None
+
+    def closing(self) -> Closing:
+        """What the form says beside the reason, as cases.close takes it."""
+        return Closing(moved_on_to=tuple(self.moved_on_to.data or ()),
+                       saw_doctor=SAW_DOCTOR_VALUES.get(self.saw_doctor.data or ""),
+                       follow_up_on=self.follow_up_day())
+
+
+class ConfirmCloseForm(CloseForm):
+    """Closing, second step (the confirmation page): the reason and note kept, and with no
+    contact person named, the worker's word that none is needed."""
+
+    # Sent by the confirmation page's button only: closing is never one click.
+    confirmed = BooleanField()
+    no_contact_person_needed = no_contact_person_needed()
+
+
+class ReopenForm(CaseActionForm):
+    # Translators: label of the list of statuses (team lead) in which a closed case is opened
+    # again.
+    status = SelectField(_l("Status after reopening"),
+                         choices=[c for c in choices(STATUSES) if c.value != "closed"])
 
 
 class NextStepForm(CaseActionForm):

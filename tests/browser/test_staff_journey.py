@@ -101,10 +101,12 @@ def test_worker_handles_a_swedish_saate(browser: Browser, live_server: LiveServe
     # Closing in two steps: the reason, then the confirmation page's own button.
     open_action("close/confirm")
     page.select_option("#close-reason", "routed")
+    page.check("#close-moved_on_to-5")  # paid work
+    page.check("#close-saw_doctor-1")  # no
     with page.expect_navigation():
         page.locator("form[action$='/close/confirm'] button").click()
     staff_page_ok(page)
-    act(None, lambda: None, "form[action$='/close'] button")
+    act(None, lambda: None, "form[action$='/close'] button:not([name=change])")
     timeline = page.locator(".timeline").inner_text()
     assert "Sovittiin tapaaminen." in timeline
 

@@ -157,16 +157,41 @@ def record_contact(desk: Desk, channel: str, about: str) -> None:
     page.fill("#about", about)
 
 
+def fill_closing(desk: Desk, reason: str) -> None:
+    """The close form: the reason, where the client moved on (studies, a work trial), that
+    they saw a doctor; the follow-up stays six months on."""
+    page = desk.page
+    page.select_option("#close-reason", reason)
+    page.check("#close-moved_on_to-0")
+    page.check("#close-moved_on_to-6")
+    page.check("#close-saw_doctor-0")
+    assert page.locator("#close-follow_up-0").is_checked()
+    # The date field shows only for "On another day" (CSS, no script).
+    assert not page.locator("#close-follow_up_on").is_visible()
+    page.check("#close-follow_up-1")
+    assert page.locator("#close-follow_up_on").is_visible()
+    page.check("#close-follow_up-0")
+
+
 def close_with_confirmation(desk: Desk, reason: str, nobody_needed: bool) -> None:
     page = desk.page
     desk.open_action("close/confirm")
-    page.select_option("#close-reason", reason)
+    fill_closing(desk, reason)
     desk.click("form[action$='/close/confirm'] button")
     assert page.url.endswith("/close/confirm")  # the second step, its own page
+    facts = desk.text(".confirm-facts")
+    for shown in (desk.fi("Studies", "moved on"), desk.fi("Work trial", "moved on"),
+                  desk.fi("Yes", "saw doctor")):
+        assert shown in facts, shown
     if nobody_needed:
         page.check("#no_contact_person_needed")
     desk.click("main form[action$='/close'] button[type=submit]")
     assert CASE_PAGE.match(page.url)
+    summary = desk.text(".case-summary")
+    assert desk.fi("Where the client moved on") in summary
+    assert desk.fi("Moved on: %(places)s", places=", ".join(
+        (desk.fi("Studies", "moved on"), desk.fi("Work trial", "moved on")))) \
+        in desk.text(".timeline")
 
 
 # --- (a) A phone contact, recorded and triaged to closed ------------------------------------
@@ -297,20 +322,34 @@ def test_closing_is_refused_without_a_reason_and_without_confirmation(
     desk.open_action("close/confirm")
     assert page.locator("#close-reason").input_value() == ""  # nothing preselected
     desk.press_enter("form[action$='/close/confirm'] button")
-    # Refused at the reason, on the case page, its form open.
+    # Refused at the reason, where the client moved on and the doctor, on the case page, its
+    # form open and the error summary first; on a phone too.
     assert desk.fi("Choose a reason for closing") in desk.text(
-        "form[action$='/close/confirm'] .error-message")
+        "form[action$='/close/confirm'] #reason-error")
+    assert desk.fi("Choose whether the client saw a doctor") in desk.text(".error-summary")
+    assert stored(live_server, case_id).status == "new"
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert_accessible(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size(DESK)
+
+    # Everything chosen, then "Change the answers": back on the case page with them kept.
+    fill_closing(desk, "duplicate")
+    desk.click("form[action$='/close/confirm'] button")
+    desk.click("main button[name=change]")
+    assert page.url.endswith("/close/confirm")  # the case page, answered by that post
+    assert page.locator("#close-reason").input_value() == "duplicate"
+    assert page.locator("#close-moved_on_to-6").is_checked()
     assert stored(live_server, case_id).status == "new"
 
-    # The reason chosen, then back from the confirmation page: still open.
-    page.select_option("#close-reason", "duplicate")
+    # Back from the confirmation page: still open.
     desk.click("form[action$='/close/confirm'] button")
     desk.click("main a.back-link")
     assert stored(live_server, case_id).status == "new"
 
     # Confirmed without the word that no contact person is needed: still open, asked again.
     desk.open_action("close/confirm")
-    page.select_option("#close-reason", "duplicate")
+    fill_closing(desk, "duplicate")
     desk.click("form[action$='/close/confirm'] button")
     desk.click("main form[action$='/close'] button[type=submit]")
     assert page.locator("#no_contact_person_needed-error").is_visible()

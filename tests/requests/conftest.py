@@ -1,6 +1,6 @@
-"""Fixtures the request tests share: a worker of the Jyväskylä team, signed in, and a real
-SMTP inbox. A module that needs another worker or inbox defines its own fixture of the
-same name."""
+"""Fixtures the request tests share: a worker of the Jyväskylä team, signed in, an admin of
+two teams, signed in, and a real SMTP inbox. A module that needs another worker or inbox
+defines its own fixture of the same name."""
 
 from __future__ import annotations
 
@@ -23,6 +23,19 @@ def worker(app: Flask) -> StaffUser:
 @pytest.fixture
 def signed_in(client: FlaskClient, worker: StaffUser) -> FlaskClient:
     sign_in(client, worker)
+    return client
+
+
+@pytest.fixture
+def admin(app: Flask) -> StaffUser:
+    return make_staff("testi.yllapitaja@example.test", role="admin", name="Testi Ylläpitäjä",
+                      teams=("jyvaskyla", "laukaa-hankasalmi"))
+
+
+@pytest.fixture
+def admin_client(app: Flask, admin: StaffUser) -> FlaskClient:
+    client = app.test_client()
+    sign_in(client, admin)
     return client
 
 

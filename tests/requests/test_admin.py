@@ -40,18 +40,6 @@ LINK = re.compile(r'id="setup-link" value="[^"]*?(/staff/setup/[A-Za-z0-9_-]{43}
 SECRET = re.compile(r'<code class="reference" id="totp-secret">([A-Z2-7 ]+)</code>')
 
 
-@pytest.fixture
-def admin(app: Flask) -> StaffUser:
-    return make_staff("testi.yllapitaja@example.test", role="admin", name="Testi Ylläpitäjä",
-                      teams=("jyvaskyla", "laukaa-hankasalmi"))
-
-
-@pytest.fixture
-def admin_client(app: Flask, admin: StaffUser) -> FlaskClient:
-    client = app.test_client()
-    sign_in(client, admin)
-    return client
-
 
 
 def signed_in_as(app: Flask, user: StaffUser) -> FlaskClient:

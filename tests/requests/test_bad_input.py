@@ -53,12 +53,20 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import Length
 
 from app.auth.routes import CodeForm, SignInForm
-from app.casework import cases
+from app.casework import cases, destinations
 from app.casework.cases import local_today
 from app.extensions import db
 from app.forms import BaseForm
 from app.intake import drafts
-from app.models import Case, Feedback, FollowUp, StaffSetupLink, StaffUser, Team
+from app.models import (
+    Case,
+    Feedback,
+    FollowUp,
+    StaffSetupLink,
+    StaffUser,
+    Team,
+    TeamDestination,
+)
 from app.people import accounts, setup_links
 from app.people import teams as team_service
 from app.public.confirmation import FeedbackForm, StatusMailForm
@@ -73,8 +81,11 @@ from app.saate.forms import phone as phone_format
 from app.saate.schema import CONTACT_REQUEST, FORMS, NONE, SAATE, Kind, Question
 from app.staff.admin_forms import (
     DeactivateForm,
+    DestinationsForm,
+    NewDestinationForm,
     NewTeamForm,
     ReassignForm,
+    RenameDestinationForm,
     SetupForm,
     StaffChangeForm,
     StaffForm,
@@ -1216,6 +1227,61 @@ def run_staff_follow_up(battery: Battery) -> None:
         assert isolated_everywhere(html, kept), "follow-up comment"
 
 
+def run_destinations(battery: Battery) -> None:
+    """A team's routing destinations: forged codes refused at their field; an own
+    destination's names stored clean and shown isolated on the team page and in the team's
+    triage outcome form."""
+    payload = battery.payload
+    client, _ = battery.staff_member()
+    team = db.session.scalar(select(Team).where(Team.slug == "jyvaskyla"))
+    team_path = f"/staff/admin/teams/{team.id}"  # type: ignore[union-attr]
+    battery.get(team_path, client)
+    response = battery.post(f"{team_path}/destinations",
+                            class_form_fields(DestinationsForm, payload), client)
+    assert response.status_code == 400 and refused(response.text, "shown")
+
+    def rows() -> list[TeamDestination]:
+        db.session.rollback()  # what the requests committed since
+        return list(db.session.scalars(select(TeamDestination)))
+
+    assert rows() == []
+    battery.get(team_path, client)
+    response = battery.post(f"{team_path}/destinations/new",
+                            class_form_fields(NewDestinationForm, payload), client)
+    limit = destinations.NAME_LIMIT
+    if response.status_code == 400:
+        assert refused(response.text, "name_fi") and rows() == []
+        battery.get(team_path, client)
+        assert battery.post(f"{team_path}/destinations/new", [("name_fi", "Testi oma")],
+                            client).status_code == 302
+    else:
+        assert response.status_code == 302
+        [row] = rows()
+        assert (row.name_fi, row.name_sv) == (kept_line(payload), kept_line(payload))
+        if row.name_fi:
+            page = battery.get(team_path, client).text  # its <title> is the team's name
+            section = page[page.index('id="destinations-title"'):]
+            assert isolated_everywhere(section, row.name_fi), "the team page"
+            case = cases.create_case(CONTACT_REQUEST, "fi", dict(VALID_CONTACT_REQUEST), "d" * 32)
+            html = battery.get(f"/staff/cases/{case.id}", client).text
+            assert isolated_everywhere(html, row.name_fi), "the triage outcome form"
+    [row] = rows()
+    battery.get(team_path, client)
+    response = battery.post(f"{team_path}/destinations/rename",
+                            class_form_fields(RenameDestinationForm, payload), client)
+    assert response.status_code == 400 and refused(response.text, "code")
+    offered = page_forms(battery.get(team_path, client).text)[f"{team_path}/destinations/rename"]
+    response = battery.post(f"{team_path}/destinations/rename",
+                            class_form_fields(RenameDestinationForm, payload, offered), client)
+    db.session.expire_all()
+    if response.status_code == 302:
+        assert db.session.get(TeamDestination, row.id).name_sv == kept_line(  # type: ignore[union-attr]
+            payload)
+    else:
+        assert response.status_code == 400 and len(kept_line(payload)) > limit
+        assert refused(response.text, "name_fi") or refused(response.text, "name_sv")
+
+
 TARGETS: dict[str, Callable[[Battery], None]] = {
     "saate": run_saate,
     "crisis": run_crisis,
@@ -1234,6 +1300,7 @@ TARGETS: dict[str, Callable[[Battery], None]] = {
     "follow-up": run_follow_up,
     "end-of-service-feedback": run_end_of_service_feedback,
     "staff-follow-up": run_staff_follow_up,
+    "destinations": run_destinations,
 }
 # Which target reaches each form class (the saate's step forms: their steps in the schema).
 REACHED_BY: dict[type[FlaskForm], str] = {
@@ -1246,6 +1313,8 @@ REACHED_BY: dict[type[FlaskForm], str] = {
     StaffForm: "admin-staff", StaffChangeForm: "admin-staff", DeactivateForm: "admin-staff",
     SetupForm: "setup-link", ReassignForm: "reassign", TeamForm: "teams", NewTeamForm: "teams",
     EndOfServiceForm: "end-of-service-feedback",
+    DestinationsForm: "destinations", NewDestinationForm: "destinations",
+    RenameDestinationForm: "destinations",
 }
 POSTED_BY_TARGETS = {
     "public.saate_start", "public.saate_step", "public.saate_check", "public.contact",
@@ -1256,6 +1325,8 @@ POSTED_BY_TARGETS = {
     "staff.admin_staff_new", "staff.admin_staff_member", "staff.admin_staff_deactivate",
     "staff.setup", "staff.reassign_cases", "staff.admin_team", "staff.admin_team_new",
     "public.follow_up", "public.end_of_service_feedback", "staff.follow_up_answers",
+    "staff.admin_team_destinations", "staff.admin_team_destination_new",
+    "staff.admin_team_destination_rename",
 }
 # Posts that carry no field of their own, only the CSRF token: (endpoint, its form or None).
 FIELDLESS_POSTS = {"auth.sign_out": None, "public.saate_delete": ActionForm,

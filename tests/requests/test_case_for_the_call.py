@@ -20,10 +20,12 @@ from app.saate.schema import FORMS
 from tests.requests.test_staff import new_case
 from tests.support.i18n import translated
 from tests.support.pages import csrf_token, error_summary
-from tests.support.staff import staff_post, stored
+from tests.support.staff import CLOSING, staff_post, stored
 
 pytestmark = pytest.mark.usefixtures("teams")
 
+# What a "closed" event keeps of the close form's CLOSING answers.
+CLOSED_AS_UNKNOWN = {"codes": ["unknown"], "saw_doctor": None, "follow_up_on": ""}
 NO_CONTACT_PERSON = ("No contact person has been named for this client. Name one first, or "
                      "tick the box to confirm that none is needed.")
 
@@ -117,7 +119,7 @@ def test_closing_without_a_reason_keeps_the_case_open(signed_in: FlaskClient,
     # Straight to the closing post, with no reason: refused the same way.
     response = staff_post(signed_in, f"/staff/cases/{case.id}/close",
                           {"version": 1, "reason": "", "confirmed": "yes",
-                           "no_contact_person_needed": "yes"})
+                           "no_contact_person_needed": "yes", **CLOSING})
     assert response.status_code == 400 and 'id="reason-error"' in response.text
     assert stored(case.id).status == "new"
 
@@ -126,7 +128,8 @@ def test_closing_takes_a_confirmation_and_keeps_the_reason(signed_in: FlaskClien
                                                            app: Flask) -> None:
     case = new_case()
     response = staff_post(signed_in, f"/staff/cases/{case.id}/close/confirm",
-                          {"version": 1, "reason": "advice_enough", "note": "Neuvonta riitti."})
+                          {"version": 1, "reason": "advice_enough", "note": "Neuvonta riitti.",
+                           **CLOSING})
     assert response.status_code == 200
     page = response.text
     assert translated(app, "fi", "Close case %(reference)s?",
@@ -140,26 +143,27 @@ def test_closing_takes_a_confirmation_and_keeps_the_reason(signed_in: FlaskClien
     # The closing post without the confirmation page's word: asked again, still open.
     response = staff_post(signed_in, f"/staff/cases/{case.id}/close",
                           {"version": 1, "reason": "advice_enough",
-                           "no_contact_person_needed": "yes"})
+                           "no_contact_person_needed": "yes", **CLOSING})
     assert response.status_code == 400
     assert translated(app, "fi", "The case is still open. Check the reason below and confirm "
                                  "closing with the button.") in response.text
     assert stored(case.id).status == "new"
     # With nobody named, the worker's word that none is needed is asked for at the checkbox.
     response = staff_post(signed_in, f"/staff/cases/{case.id}/close",
-                          {"version": 1, "reason": "advice_enough", "confirmed": "yes"})
+                          {"version": 1, "reason": "advice_enough", "confirmed": "yes",
+                           **CLOSING})
     assert response.status_code == 400
     assert 'id="no_contact_person_needed-error"' in response.text
     assert error_summary(response.text) == [translated(app, "fi", NO_CONTACT_PERSON)]
     assert stored(case.id).status == "new"
     response = staff_post(signed_in, f"/staff/cases/{case.id}/close",
                           {"version": 1, "reason": "advice_enough", "note": "Neuvonta riitti.",
-                           "confirmed": "yes", "no_contact_person_needed": "yes"})
+                           "confirmed": "yes", "no_contact_person_needed": "yes", **CLOSING})
     assert response.status_code == 302
     closed = stored(case.id)
     assert (closed.status, closed.close_reason) == ("closed", "advice_enough")
     assert last_event(case.id).data == {"reason": "advice_enough", "note": "Neuvonta riitti.",
-                                        "no_contact_person_needed": True}
+                                        **CLOSED_AS_UNKNOWN, "no_contact_person_needed": True}
     assert translated(app, "fi", "No contact person needed (confirmed)") in signed_in.get(
         f"/staff/cases/{case.id}").text
 
@@ -169,12 +173,12 @@ def test_a_named_contact_person_needs_no_extra_word(signed_in: FlaskClient,
     case = new_case()
     cases.name_contact_person(case, worker, case.version, cases.ContactPerson(staff_id=worker.id))
     page = staff_post(signed_in, f"/staff/cases/{case.id}/close/confirm",
-                      {"version": case.version, "reason": "routed"}).text
+                      {"version": case.version, "reason": "routed", **CLOSING}).text
     assert "no_contact_person_needed" not in page
     assert staff_post(signed_in, f"/staff/cases/{case.id}/close",
                       {"version": case.version, "reason": "routed",
-                       "confirmed": "yes"}).status_code == 302
-    assert last_event(case.id).data == {"reason": "routed", "note": ""}
+                       "confirmed": "yes", **CLOSING}).status_code == 302
+    assert last_event(case.id).data == {"reason": "routed", "note": "", **CLOSED_AS_UNKNOWN}
 
 
 def test_routing_with_nobody_named_asks_for_the_workers_word(signed_in: FlaskClient,
@@ -205,11 +209,11 @@ def test_routing_with_nobody_named_asks_for_the_workers_word(signed_in: FlaskCli
 def test_the_confirmation_page_is_for_the_own_teams_cases_only(signed_in: FlaskClient) -> None:
     other = new_case("931", key="9")
     response = staff_post(signed_in, f"/staff/cases/{other.id}/close/confirm",
-                          {"version": 1, "reason": "duplicate"})
+                          {"version": 1, "reason": "duplicate", **CLOSING})
     assert response.status_code == 404
     response = staff_post(signed_in, f"/staff/cases/{other.id}/close",
                           {"version": 1, "reason": "duplicate", "confirmed": "yes",
-                           "no_contact_person_needed": "yes"})
+                           "no_contact_person_needed": "yes", **CLOSING})
     assert response.status_code == 404
     assert stored(other.id).status == "new"
 
@@ -218,7 +222,7 @@ def test_the_confirmation_page_needs_csrf_and_sign_in(signed_in: FlaskClient,
                                                       app: Flask) -> None:
     case = new_case()
     response = signed_in.post(f"/staff/cases/{case.id}/close/confirm",
-                              data={"version": 1, "reason": "duplicate"})
+                              data={"version": 1, "reason": "duplicate", **CLOSING})
     assert response.status_code == 400
     assert translated(app, "fi", "Close case %(reference)s?",
                       reference=case.display_reference) not in response.text

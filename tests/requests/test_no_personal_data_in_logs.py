@@ -30,7 +30,7 @@ from tests.support.journey import VALID_STEPS, Journey
 from tests.support.logs import all_logs
 from tests.support.mail import Inbox
 from tests.support.pages import csrf_token
-from tests.support.staff import make_staff, sign_in, staff_post
+from tests.support.staff import CLOSING, make_staff, sign_in, staff_post
 
 SAATE_PERSON = {"name": "Testi Lokiasiakas", "phone": "040 000 7531",
                 "email": "loki.asiakas@example.test", "municipality": "179",
@@ -167,7 +167,7 @@ def triage(app: Flask, client: FlaskClient) -> None:
             ("note", {"text": STAFF_NOTE}),
             ("contact-person", contact_person),
             ("outcomes", {"outcomes": ["health_check", "kela"], "detail": STAFF_NOTE}),
-            ("close", {"reason": "routed", "confirmed": "yes"}),  # the confirmation's post
+            ("close", {"reason": "routed", "confirmed": "yes", **CLOSING}),  # confirmation page
         ]
         for version, (action, data) in enumerate(steps, start=case.version):
             response = staff_post(client, f"/staff/cases/{case.id}/{action}",

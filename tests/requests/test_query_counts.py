@@ -29,7 +29,9 @@ pytestmark = pytest.mark.usefixtures("teams")
 # Statements per page. A step's GET: the draft, and the team of the chosen municipality
 # (is its intake paused?). A step's POST: the draft, the municipality codes the answers
 # are kept within, the draft saved. The case view: the case with its team and handler,
-# its events, consents and contact person, its follow-up (issue 13), the access log entry.
+# its events, consents and contact person, its follow-up (issue 13), the access log entry,
+# and the team's routing destinations for the triage outcome form
+# (app/casework/destinations.py).
 PUBLIC_BUDGETS = {
     "landing": 0,
     "contact request": 0,
@@ -40,7 +42,7 @@ STEP_GET_BUDGET = 2
 STEP_POST_BUDGET = 3
 SEND_BUDGET = 10
 CONTACT_SEND_BUDGET = 6
-CASE_VIEW_BUDGET = 9
+CASE_VIEW_BUDGET = 10
 
 
 def count(app: Flask, send: Callable[[], object]) -> int:

@@ -18,7 +18,7 @@ from app.saate.schema import CONTACT_REQUEST, SAATE
 from tests.support.i18n import translated, translated_plural
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
 from tests.support.journey import VALID_STEPS
-from tests.support.staff import make_staff, sign_in, staff_post
+from tests.support.staff import CLOSING, make_staff, sign_in, staff_post
 from tests.support.statements import recorded_statements
 
 pytestmark = pytest.mark.usefixtures("teams")
@@ -252,7 +252,7 @@ def test_every_action_appends_its_event(signed_in: FlaskClient, worker, app: Fla
         ("note", {"text": "<script>alert(1)</script> Sovittu tapaaminen"}),
         ("contact-person", {"staff_member": str(worker.id)}),
         ("outcomes", {"outcomes": ["health_check", "kela"], "detail": "Kelan kuntoutus"}),
-        ("close", {"reason": "routed", "confirmed": "yes"}),  # the confirmation page's post
+        ("close", {"reason": "routed", "confirmed": "yes", **CLOSING}),  # the confirmation's post
     ]
     for version, (action, data) in enumerate(steps, start=1):
         response = staff_post(signed_in, f"/staff/cases/{case.id}/{action}",

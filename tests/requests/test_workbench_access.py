@@ -23,7 +23,7 @@ from app.staff.forms import ACTION_FORMS
 from tests.requests.test_staff import new_case
 from tests.support.journey import VALID_STEPS
 from tests.support.pages import csrf_token
-from tests.support.staff import make_staff, sign_in, stored
+from tests.support.staff import CLOSING, make_staff, sign_in, stored
 
 pytestmark = pytest.mark.usefixtures("teams")
 
@@ -48,7 +48,7 @@ ACTION_POSTS: dict[str, Callable[[StaffUser], dict]] = {
     "outcomes": lambda lead: {"outcomes": ["health_check"], "no_contact_person_needed": "y"},
     "contact-person": lambda lead: OUTSIDE,
     "close": lambda lead: {"reason": "duplicate", "confirmed": "y",
-                           "no_contact_person_needed": "y"},
+                           "no_contact_person_needed": "y", **CLOSING},
     "reopen": lambda lead: {"status": "in_progress"},
 }
 NEW_PAGES = ("/staff/cases/new", "/staff/cases/new/saate")
@@ -90,7 +90,7 @@ def case_posts(case: Case, lead: StaffUser) -> list[Post]:
     """Every post on a case, valid: each action, and closing's confirmation page."""
     assert set(ACTION_POSTS) == set(ACTION_FORMS), "give each new action a valid post here"
     posts = [Post(f"/staff/cases/{case.id}/close/confirm",
-                  {"version": case.version, "reason": "duplicate"}, 200)]
+                  {"version": case.version, "reason": "duplicate", **CLOSING}, 200)]
     for action, data in ACTION_POSTS.items():
         if action == "reopen":
             continue  # valid on a closed case only: see the walk
@@ -200,7 +200,7 @@ def test_every_staff_post_in_the_url_map_needs_its_csrf_token(
             (f"/staff/cases/{(closed_case if a == 'reopen' else open_case).id}/{a}",
              {**data(lead), "version": 1}) for a, data in ACTION_POSTS.items()],
         "staff.close_confirm": [(f"/staff/cases/{open_case.id}/close/confirm",
-                                 {"version": 1, "reason": "duplicate"})],
+                                 {"version": 1, "reason": "duplicate", **CLOSING})],
         "staff.new_case": [("/staff/cases/new", {**CONTACT, "form_key": "e" * 32})],
         "staff.new_saate": [("/staff/cases/new/saate", {**SAATE, "form_key": "f" * 32})],
         "auth.sign_out": [("/staff/sign-out", {})],

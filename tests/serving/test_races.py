@@ -36,7 +36,7 @@ from tests.support.gunicorn import GunicornServer
 from tests.support.journey import CONTACT_REQUEST as CONTACT_ANSWERS
 from tests.support.live import LiveClient, LiveResponse, code_step, password_step
 from tests.support.postgres import PostgresServer
-from tests.support.staff import PASSWORD, make_staff, totp_code
+from tests.support.staff import CLOSING, PASSWORD, make_staff, totp_code
 
 SECRET_KEY = secrets.token_hex(32)
 # Three processes of four threads: up to twelve requests truly at once.
@@ -171,7 +171,7 @@ ROUNDS: list[tuple[tuple[str, dict], tuple[str, dict]]] = [
                          "title": "sosiaaliohjaaja", "organisation": "Keksityt palvelut"})),
     # Closing as the confirmation page posts it (issue 11: two steps).
     (("close", {"reason": "routed", "note": "Kierros 6: ohjattu Kelaan.", "confirmed": "yes",
-                "no_contact_person_needed": "yes"}),
+                "no_contact_person_needed": "yes", **CLOSING}),
      ("note", {"text": "Kierros 6: asiakas soitti takaisin."})),
 ]
 TYPED = {"text", "note", "detail", "name"}

@@ -18,6 +18,9 @@ from tests.support.journey import VALID_STEPS
 from tests.support.pages import csrf_token
 
 PASSWORD = "a-long-test-password"
+# What the close form asks beside the reason (app/staff/forms.py CloseForm): where the client
+# moved on, whether they saw a doctor, the follow-up.
+CLOSING = {"moved_on_to": "unknown", "saw_doctor": "unknown", "follow_up": "none"}
 
 
 def make_staff(email: str, *, role: str = "worker", teams: tuple[str, ...] = ("jyvaskyla",),
