@@ -33,23 +33,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psycopg  # noqa: E402
-from flask import Flask  # noqa: E402
-from flask_login import login_user  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+import psycopg
+from flask import Flask
+from flask_login import login_user
+from sqlalchemy import func, select, text
 
-from app import create_app, demo, demo_bulk, migrate  # noqa: E402
-from app.casework.cases import local_today  # noqa: E402
-from app.casework.followup import months_after  # noqa: E402
-from app.cli import with_progress  # noqa: E402
-from app.database import make_engine  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.models import Case, Team  # noqa: E402
-from app.people import accounts, teams  # noqa: E402
-from app.reporting import statistics  # noqa: E402
-from app.reporting.statistics import Period  # noqa: E402
-from config import TestingConfig  # noqa: E402
-from tests.support.postgres import PostgresServer  # noqa: E402
+from app import create_app, demo, demo_bulk, migrate
+from app.casework.cases import local_today
+from app.casework.followup import months_after
+from app.cli import with_progress
+from app.database import make_engine
+from app.extensions import db
+from app.models import Case, Team
+from app.people import accounts, teams
+from app.reporting import statistics
+from app.reporting.statistics import Period
+from config import TestingConfig
+from tests.support.postgres import PostgresServer
 
 SMALL = 1_000
 REPEATS = 40
