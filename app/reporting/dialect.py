@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    true,
 )
 
 from app.extensions import db
@@ -73,20 +74,29 @@ def seconds_between(start: ColumnElement, end: ColumnElement, dialect: str) -> C
 
 
 def percentiles(values: Select, fractions: tuple[float, ...], dialect: str) -> Select:
-    """One row: how many values `values` (a select of one column) holds that are not NULL,
-    then each percentile of them as PostgreSQL's percentile_cont gives it.
+    """One row: for each column of `values`, how many of its values are not NULL, then each
+    percentile of them as PostgreSQL's percentile_cont gives it (NULL for no values).
 
     percentile_cont(p) sorts the n values and takes the one at position p·(n − 1)
     (counting from 0), interpolating linearly between the two values around it when the
-    position falls between them; the median is p = 0.5. On SQLite the same arithmetic is
-    done over the values numbered by a window function. NULL for no values.
+    position falls between them; the median is p = 0.5. PostgreSQL reads `values` once;
+    on SQLite the same arithmetic is done over each column's values numbered by a window
+    function.
     """
     source = values.subquery()
-    value = next(iter(source.c))
     if dialect == POSTGRESQL:
-        return select(func.count(value),
-                      *(func.percentile_cont(literal_column(repr(p))).within_group(value)
-                        for p in fractions))
+        return select(*(aggregate for value in source.c for aggregate in (
+            func.count(value),
+            *(func.percentile_cont(literal_column(repr(p))).within_group(value)
+              for p in fractions))))
+    parts = [_ranked_percentiles(value, fractions).subquery() for value in source.c]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.join(part, true())
+    return select(*(column for part in parts for column in part.c)).select_from(joined)
+
+
+def _ranked_percentiles(value: ColumnElement, fractions: tuple[float, ...]) -> Select:
     ranked = (select(value.label("x"), (func.row_number().over(order_by=value) - 1).label("i"),
                      func.count().over().label("n"))
               .where(value.is_not(None))

@@ -45,16 +45,14 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     func,
     literal,
     null,
     or_,
     select,
-    true,
+    text,
     union_all,
 )
-from sqlalchemy.orm import aliased
 
 from app.casework.case_terms import MOVED_ON_SOMEWHERE
 from app.casework.cases import HELSINKI
@@ -73,6 +71,7 @@ from app.models import (
 )
 
 from .dialect import (
+    POSTGRESQL,
     current_dialect,
     local_day,
     percentiles,
@@ -84,6 +83,8 @@ from .dialect import (
 LONGEST_PERIOD = timedelta(days=5 * 366)
 # Comments shown to leads, newest first.
 COMMENT_LIMIT = 50
+# PostgreSQL's memory for each sort and hash of the statistics (its default is 4 MB).
+WORK_MEM = "32MB"
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,10 @@ def answered_in(period: Period, team_ids: tuple[int, ...] | None) -> list[Column
 def compute(period: Period, team_ids: tuple[int, ...] | None, today: date) -> Figures:
     """Every figure for the period and teams (None: every team); `today` in Helsinki."""
     dialect = current_dialect()
+    if dialect == POSTGRESQL:
+        # Short grouped statements over a lot of rows: compiling them (JIT) costs more than
+        # it saves, and sorting and hashing a year of a team's cases wants memory, not disk.
+        db.session.execute(text(f"SET LOCAL jit = off; SET LOCAL work_mem = '{WORK_MEM}'"))
     figures = Figures(period)
     _count_new_cases(figures, team_ids, dialect)
     _count_state(figures, team_ids, today, dialect)
@@ -298,14 +303,18 @@ def _count_new_cases(figures: Figures, team_ids: tuple[int, ...] | None, dialect
         figures.new_cases += cases
 
 
+# The cases whose follow-up is still to come (joined to the period's cases once, not looked up
+# case by case).
+PENDING = select(FollowUp.case_id).where(FollowUp.answered_at.is_(None)).subquery("pending")
+
+
 def _phase() -> ColumnElement:
-    follow_up_pending = exists().where(FollowUp.case_id == Case.id, FollowUp.answered_at.is_(None))
     is_open = Case.status != CaseStatus.CLOSED
     return case(
         (and_(is_open, Case.contacted_at.is_(None)), Phase.WAITING.value),
         (and_(is_open, Case.routed_at.is_(None)), Phase.CONTACTED.value),
         (is_open, Phase.ROUTED.value),
-        (follow_up_pending, Phase.FOLLOW_UP_PENDING.value),
+        (PENDING.c.case_id.is_not(None), Phase.FOLLOW_UP_PENDING.value),
         else_=Phase.CLOSED.value)
 
 
@@ -322,10 +331,11 @@ def _promise(today: date, dialect: str) -> ColumnElement:
 def _count_state(figures: Figures, team_ids: tuple[int, ...] | None, today: date,
                  dialect: str) -> None:
     """Status and phase now, the promise, and how many were routed, in one pass."""
-    inner = select(Case.status, _phase().label("phase"), Case.urgent,
-                   _promise(today, dialect).label("promise"),
-                   Case.routed_at.is_not(None).label("routed"),
-                   ).where(*came_in(figures.period, team_ids))
+    inner = (select(Case.status, _phase().label("phase"), Case.urgent,
+                    _promise(today, dialect).label("promise"),
+                    Case.routed_at.is_not(None).label("routed"))
+             .outerjoin(PENDING, PENDING.c.case_id == Case.id)
+             .where(*came_in(figures.period, team_ids)))
     figures.promise = {True: Counter(), False: Counter()}
     for status, phase, urgent, promise, routed, cases in db.session.execute(_grouped(inner)):
         figures.status[status] += cases
@@ -362,15 +372,10 @@ def _time_to_contact_and_routing(figures: Figures, team_ids: tuple[int, ...] | N
                                  dialect: str) -> None:
     """Median and 90th percentile of the time from coming in to the first contact and to
     the first triage outcome, one statement."""
-    where = came_in(figures.period, team_ids)
-    measured = []
-    for event in (Case.contacted_at, Case.routed_at):
-        values = select(seconds_between(Case.created_at, event, dialect)).where(*where)
-        measured.append(percentiles(values, (0.5, 0.9), dialect).subquery())
-    contact, routing = measured
-    # Two rows of one row each, side by side.
-    row = db.session.execute(
-        select(*contact.c, *routing.c).select_from(contact.join(routing, true()))).one()
+    values = select(seconds_between(Case.created_at, Case.contacted_at, dialect),
+                    seconds_between(Case.created_at, Case.routed_at, dialect),
+                    ).where(*came_in(figures.period, team_ids))
+    row = db.session.execute(percentiles(values, (0.5, 0.9), dialect)).one()
     figures.to_contact = Durations(int(row[0]), _seconds(row[1]), _seconds(row[2]))
     figures.to_routing = Durations(int(row[3]), _seconds(row[4]), _seconds(row[5]))
 
@@ -389,32 +394,35 @@ def _count_closed(figures: Figures, team_ids: tuple[int, ...] | None) -> None:
 
 def _outcomes(population: CTE, kind: CodeKind) -> Outcomes:
     """Where the population's clients (a CTE of case ids) moved on, by the codes of `kind`:
-    per code, how many moved on somewhere, and both per routing destination of the case
-    (case_code joined to itself). One statement of five grouped parts."""
-    outcome, routed = aliased(CaseCode), aliased(CaseCode)
-    somewhere = exists().where(CaseCode.case_id == population.c.id, CaseCode.kind == kind,
-                               CaseCode.code.in_(sorted(MOVED_ON_SOMEWHERE)))
+    per code, how many moved on somewhere, and both per routing destination of the case.
+
+    The population's codes of both kinds are read once (a materialised CTE); the five
+    counts are grouped from it, the one per destination and outcome by joining it to
+    itself (case_code's self-join).
+    """
+    codes = (select(CaseCode.case_id, CaseCode.kind, CaseCode.code)
+             .join(population, population.c.id == CaseCode.case_id)
+             .where(CaseCode.kind.in_([kind.value, CodeKind.ROUTED_TO.value]))
+             .cte("population_codes").prefix_with("MATERIALIZED"))
+    outcome, routed = codes.alias("outcome"), codes.alias("routed")
+    is_outcome, is_routed = outcome.c.kind == kind.value, routed.c.kind == CodeKind.ROUTED_TO
+    somewhere = (select(codes.c.case_id).distinct()
+                 .where(codes.c.kind == kind.value,
+                        codes.c.code.in_(sorted(MOVED_ON_SOMEWHERE)))
+                 .cte("moved_somewhere"))
     no_code = cast(null(), String)
-
-    def joined(code_table: Any, code_kind: str) -> Any:
-        return and_(code_table.case_id == population.c.id, code_table.kind == code_kind)
-
     parts = [
-        select(literal("code"), no_code, outcome.code, func.count())
-        .select_from(population).join(outcome, joined(outcome, kind))
-        .group_by(outcome.code),
-        select(literal("somewhere"), no_code, no_code, func.count())
-        .select_from(population).where(somewhere),
-        select(literal("cases"), routed.code, no_code, func.count())
-        .select_from(population).join(routed, joined(routed, CodeKind.ROUTED_TO))
-        .group_by(routed.code),
-        select(literal("somewhere"), routed.code, no_code, func.count())
-        .select_from(population).join(routed, joined(routed, CodeKind.ROUTED_TO))
-        .where(somewhere).group_by(routed.code),
-        select(literal("code"), routed.code, outcome.code, func.count())
-        .select_from(population).join(routed, joined(routed, CodeKind.ROUTED_TO))
-        .join(outcome, joined(outcome, kind))
-        .group_by(routed.code, outcome.code),
+        select(literal("code"), no_code, outcome.c.code, func.count())
+        .where(is_outcome).group_by(outcome.c.code),
+        select(literal("somewhere"), no_code, no_code, func.count()).select_from(somewhere),
+        select(literal("cases"), routed.c.code, no_code, func.count())
+        .where(is_routed).group_by(routed.c.code),
+        select(literal("somewhere"), routed.c.code, no_code, func.count())
+        .join(somewhere, somewhere.c.case_id == routed.c.case_id)
+        .where(is_routed).group_by(routed.c.code),
+        select(literal("code"), routed.c.code, outcome.c.code, func.count())
+        .join(outcome, outcome.c.case_id == routed.c.case_id)
+        .where(is_routed, is_outcome).group_by(routed.c.code, outcome.c.code),
     ]
     outcomes = Outcomes()
     for measure, destination, code, cases in db.session.execute(union_all(*parts)):
