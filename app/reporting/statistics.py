@@ -410,20 +410,21 @@ def _outcomes(population: CTE, kind: CodeKind) -> Outcomes:
              .cte("population_codes").prefix_with("MATERIALIZED"))
     outcome, routed = codes.alias("outcome"), codes.alias("routed")
     is_outcome, is_routed = outcome.c.kind == kind.value, routed.c.kind == CodeKind.ROUTED_TO
-    somewhere = (select(codes.c.case_id).distinct()
-                 .where(codes.c.kind == kind.value,
-                        codes.c.code.in_(sorted(MOVED_ON_SOMEWHERE)))
-                 .cte("moved_somewhere"))
+    # The clients who moved on, each case once (it may have two such codes). Counted in the
+    # aggregate rather than filtered before the join: the same join as the one per outcome,
+    # which PostgreSQL hashes (with a filter it guessed one row and looped for seconds).
+    somewhere = func.count(func.distinct(case(
+        (outcome.c.code.in_(sorted(MOVED_ON_SOMEWHERE)), outcome.c.case_id))))
     no_code = cast(null(), String)
     parts = [
         select(literal("code"), no_code, outcome.c.code, func.count())
         .where(is_outcome).group_by(outcome.c.code),
-        select(literal("somewhere"), no_code, no_code, func.count()).select_from(somewhere),
+        select(literal("somewhere"), no_code, no_code, somewhere).where(is_outcome),
         select(literal("cases"), routed.c.code, no_code, func.count())
         .where(is_routed).group_by(routed.c.code),
-        select(literal("somewhere"), routed.c.code, no_code, func.count())
-        .join(somewhere, somewhere.c.case_id == routed.c.case_id)
-        .where(is_routed).group_by(routed.c.code),
+        select(literal("somewhere"), routed.c.code, no_code, somewhere)
+        .join(outcome, outcome.c.case_id == routed.c.case_id)
+        .where(is_routed, is_outcome).group_by(routed.c.code),
         select(literal("code"), routed.c.code, outcome.c.code, func.count())
         .join(outcome, outcome.c.case_id == routed.c.case_id)
         .where(is_routed, is_outcome).group_by(routed.c.code, outcome.c.code),
