@@ -1,6 +1,8 @@
-"""Demo data for a laptop: Central Finland teams, staff and a working day's cases.
+"""Demo data for a laptop: Central Finland teams, staff and a working day's cases, and
+behind them two years of closed cases for the statistics page.
 
-Built through the same service functions the app and the CLI use. Never run
+The working day is built through the same service functions the app and the CLI use; the
+history in bulk (app/demo_bulk.py), all closed, so the queue shows the day alone. Never run
 in production (the CLI refuses). The people are obviously fictional.
 """
 
@@ -13,11 +15,15 @@ import pyotp
 from flask import current_app
 from sqlalchemy import select
 
+from app import demo_bulk
 from app.extensions import db
 from app.models import Case, Municipality, StaffUser, Team
 from app.people import accounts, teams
 
 DEMO_PASSWORD = "demo-password-not-secret"  # noqa: S105  (printed on purpose)
+# Closed cases over the last two years of the demo teams: enough for the statistics page to
+# show most numbers to a lead of all three teams (a count under five is hidden).
+DEMO_HISTORY = 1500
 
 DEMO_TEAMS = [
     dict(slug="jyvaskyla", name="Jyväskylän työkyvyn tuen tiimi", phone="014 266 0000",
@@ -183,6 +189,7 @@ def record_demo_contact(number: int, contact: DemoContact) -> None:
 def act(action: str, sent: Case, user: StaffUser) -> None:
     """One thing a worker does on a demo case, through the case workflow."""
     from app.casework import cases
+    from app.casework.followup import default_follow_up_day
 
     # Routed or closed with nobody named: the demo worker says none is needed.
     nobody = not sent.has_contact_person
@@ -209,7 +216,10 @@ def act(action: str, sent: Case, user: StaffUser) -> None:
             cases.set_status(sent, user, sent.version, "routed",
                              no_contact_person_needed=nobody)
         case "closed":
-            cases.close(sent, user, sent.version, "routed", no_contact_person_needed=nobody)
+            closing = cases.Closing(("work_trial",), saw_doctor=True,
+                                    follow_up_on=default_follow_up_day(cases.local_today()))
+            cases.close(sent, user, sent.version, "routed", no_contact_person_needed=nobody,
+                        closing=closing)
         case _:
             raise ValueError(f"no demo action {action!r}")
 
@@ -281,6 +291,7 @@ def seed() -> DemoLogin:
             accounts.create_staff(password=DEMO_PASSWORD, **person)  # type: ignore[arg-type]
     if created:
         seed_cases(created)
+        demo_bulk.seed_cases(DEMO_HISTORY, team_ids=created, all_closed=True)
     user = accounts.find_by_email(DEMO_STAFF[0]["email"])  # type: ignore[arg-type]
     assert user is not None
     return DemoLogin(user.email, DEMO_PASSWORD, user.totp_secret)

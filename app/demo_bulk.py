@@ -19,7 +19,13 @@ The distribution, which bench/staff_queue.py relies on:
 - three in four came by the web form (fi, sv or selko), the others by phone, walk-in,
   e-contact or a professional's referral, recorded by a worker;
 - a closed case past its team's retention period is stripped as `flask retention run`
-  leaves it (app/casework/retention.py).
+  leaves it (app/casework/retention.py);
+- what statistics count is there as the workflow leaves it (app/reporting/statistics.py):
+  a saate's profile (age group from a birth year, education, work-ability score, kinds of
+  difficulty as case codes), where routed clients were routed and when, where closed
+  clients moved on and whether they saw a doctor, a follow-up planned for seven in ten
+  routed or advised clients (half of those past due answered, some by phone), and the
+  clients' feedback after sending (a quarter of web cases) and at the end of service.
 
 A team without active staff gets only new cases: nobody could have handled them. The
 access log (who looked at or changed a case) stays empty: it is the record of real
@@ -32,7 +38,7 @@ import random
 from bisect import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from typing import Any
 
@@ -41,15 +47,28 @@ from sqlalchemy.orm import selectinload
 
 from app.casework import retention
 from app.casework.cases import (
+    HELSINKI,
     STATUS_TOKEN_PURPOSE,
     consents_from,
     kept_answers,
     local_today,
     promised_date,
 )
+from app.casework.followup import default_follow_up_day
+from app.casework.profile import age_group, difficulty_groups, score
 from app.database import utcnow
 from app.extensions import db
-from app.models import Case, CaseConsent, CaseEvent, StaffRole, Team
+from app.models import (
+    Case,
+    CaseCode,
+    CaseConsent,
+    CaseEvent,
+    CodeKind,
+    Feedback,
+    FollowUp,
+    StaffRole,
+    Team,
+)
 from app.people.teams import OTHER_MUNICIPALITY
 from app.saate.schema import describe
 from app.tokens import CODE_ALPHABET, derived_token, token_hash
@@ -92,7 +111,33 @@ ATTEMPT_CHANNELS = Weighted({"phone": 80, "sms": 12, "email": 6, "letter": 2})
 ROUTED_OUTCOMES = ("health_check", "team_reception", "work_ability_coordinator",
                    "doctor_assessment", "social_work", "mental_health_substance", "kela",
                    "employment_services", "tym", "ips_coaching", "organisations",
-                   "occupational_health", "self_care")
+                   "occupational_health", "self_care", "disability_services",
+                   "social_rehabilitation", "kela_rehabilitation", "work_trial",
+                   "pension_assessment", "ohjaamo", "lifestyle_coaching", "specialist_team")
+# What statistics count (app/casework/profile.py, case_terms.py); "" is not answered.
+EDUCATION = Weighted({"none": 6, "basic": 28, "upper_secondary": 44, "higher": 17, "": 5})
+WORK_ABILITY = Weighted({"0": 2, "1": 3, "2": 7, "3": 12, "4": 15, "5": 18, "6": 15, "7": 13,
+                         "8": 8, "9": 4, "10": 3})
+MOVED_ON = Weighted({"studies": 6, "vocational_rehabilitation": 10, "medical_rehabilitation": 8,
+                     "rehabilitation_psychotherapy": 4, "pension_assessment": 6,
+                     "paid_work": 10, "work_trial": 7, "rehabilitative_work": 6,
+                     "social_health_services": 18, "employment_services": 12,
+                     "nothing_yet": 9, "dropped_out": 3, "unknown": 3})
+DOING_AT_FOLLOW_UP = Weighted({"studies": 8, "vocational_rehabilitation": 10,
+                               "medical_rehabilitation": 6, "rehabilitation_psychotherapy": 4,
+                               "pension_assessment": 5, "paid_work": 16, "work_trial": 6,
+                               "rehabilitative_work": 6, "social_health_services": 14,
+                               "employment_services": 10, "nothing_yet": 12,
+                               "dropped_out": 2, "unknown": 1})
+SAW_DOCTOR = Weighted({"yes": 45, "no": 35, "unknown": 20})
+GOT_HELP = Weighted({"yes": 45, "partly": 35, "no": 20})
+RATINGS = Weighted({"5": 45, "4": 33, "3": 13, "2": 6, "1": 3})
+FOLLOW_UP_CHANCE, FOLLOW_UP_ANSWERED_CHANCE = 0.7, 0.5
+SENT_FEEDBACK_CHANCE, END_FEEDBACK_CHANCE, COMMENT_CHANCE = 0.25, 0.2, 0.1
+FOLLOW_UP_COMMENTS = ("Sain apua ja pääsin kuntoutukseen (demo).",
+                      "Olisin toivonut nopeampaa yhteydenottoa (demo).",
+                      "Työkokeilu on sujunut hyvin (demo).")
+FEEDBACK_COMMENTS = ("Lomake oli helppo täyttää (demo).", "Kysymyksiä oli paljon (demo).")
 
 FIRST_NAMES = {"fi": ("Testi", "Esimerkki", "Keksitty", "Malli", "Demo", "Kuviteltu"),
                "sv": ("Test", "Exempel", "Påhittad", "Demo", "Modell")}
@@ -237,21 +282,27 @@ class Planned:
     row: dict[str, Any]
     events: list[Event]
     consents: tuple[tuple[str, bool, bool], ...]
+    codes: list[tuple[str, str]] = field(default_factory=list)  # (CodeKind, code)
+    follow_up: dict[str, Any] | None = None  # a FollowUp row without its case
+    feedback: list[dict[str, Any]] = field(default_factory=list)  # Feedback rows, ditto
 
 
 def seed_cases(count: int, *, seed: int = DEFAULT_SEED, main_handler: int | None = None,
-               progress: Progress | None = None) -> SeedReport:
-    """Add `count` fake cases over every team (see the module's docstring), in batches.
+               progress: Progress | None = None, team_ids: set[int] | None = None,
+               all_closed: bool = False) -> SeedReport:
+    """Add `count` fake cases over every team (or the teams of `team_ids`; see the module's
+    docstring), in batches; `all_closed`: a history with no open case (the demo's, beside
+    its working day).
 
     The same seed on the same database draws the same cases (dated back from now); a later
     run numbers its cases on from the last, so running again adds more without clashing keys.
     """
-    teams = team_facts()
+    teams = [facts for facts in team_facts() if team_ids is None or facts.team.id in team_ids]
     if not teams:
         raise LookupError("no teams are configured: create one with `flask teams create`")
     first = next_number()
     rng = random.Random(f"{seed}:{first}")  # noqa: S311  (made-up data, repeatable by seed)
-    planner = Planner(rng, teams, count, main_handler)
+    planner = Planner(rng, teams, count, main_handler, all_closed)
     report = SeedReport(unstaffed=[facts.team.name for facts in teams if not facts.handlers])
     tell = progress or (lambda done, total: None)
     tell(0, count)
@@ -285,16 +336,23 @@ def store(batch: list[Planned], rng: random.Random, report: SeedReport) -> None:
     keys = [planned.row["submission_key"] for planned in batch]
     ids = dict(db.session.execute(select(Case.submission_key, Case.id).where(
         Case.submission_key.between(keys[0], keys[-1]))).all())
-    events, consents = [], []
+    events, consents, codes, follow_ups, feedback = [], [], [], [], []
     for planned in batch:
         case_id = ids[planned.row["submission_key"]]
         events += [{"case_id": case_id, "at": at, "actor_id": actor, "kind": kind, "data": data}
                    for at, actor, kind, data in planned.events]
         consents += [{"case_id": case_id, "actor": actor, "share": share,
                       "share_health": health} for actor, share, health in planned.consents]
+        codes += [{"case_id": case_id, "kind": kind, "code": code}
+                  for kind, code in dict.fromkeys(planned.codes)]
+        if planned.follow_up is not None:
+            follow_ups.append({"case_id": case_id, **planned.follow_up})
+        feedback += [{"case_id": case_id, **given} for given in planned.feedback]
     db.session.execute(insert(CaseEvent.__table__), events)
-    if consents:
-        db.session.execute(insert(CaseConsent.__table__), consents)
+    for table, rows in ((CaseConsent, consents), (CaseCode, codes), (FollowUp, follow_ups),
+                        (Feedback, feedback)):
+        if rows:
+            db.session.execute(insert(table.__table__), rows)
     report.events += len(events)
     report.consents += len(consents)
 
@@ -324,14 +382,17 @@ class Planner:
     """Draws each case, in sending order, and the timeline its status implies."""
 
     def __init__(self, rng: random.Random, teams: list[TeamFacts], count: int,
-                 main_handler: int | None) -> None:
+                 main_handler: int | None, all_closed: bool = False) -> None:
         self.rng = rng
         self.teams = teams
         self.count = count
         self.main_handler = main_handler
+        self.all_closed = all_closed
         self.now = utcnow()
         self.today = local_today(self.now)
-        self.open_from = count - min(count // RECENT_OPEN_SHARE, RECENT_OPEN_LIMIT)
+        self.open_from = count if all_closed else count - min(count // RECENT_OPEN_SHARE,
+                                                              RECENT_OPEN_LIMIT)
+        self.follow_up_days: dict[date, date] = {}
         self.urgent_at = -1  # the position of the urgent case in the current hundred
         self.promises: dict[tuple[int, bool, date], date] = {}
         # Per team: the main handler if they are in it, and everybody else who handles cases.
@@ -362,7 +423,8 @@ class Planner:
     def status(self, position: int, facts: TeamFacts) -> str:
         if not facts.handlers:
             return "new"
-        if position >= self.open_from or self.rng.random() < OLD_OPEN_CHANCE:
+        if position >= self.open_from or (
+                not self.all_closed and self.rng.random() < OLD_OPEN_CHANCE):
             return OPEN_STATUSES.pick(self.rng)
         return "closed"
 
@@ -398,21 +460,59 @@ class Planner:
             "contact_person_phone": None, "contact_person_phone_shareable": False,
             "outcomes": {}, "close_reason": None, "closed_at": None, "contacted_at": None,
             "next_step": None, "next_step_date": None, "created_at": sent,
+            "routed_at": None, "saw_doctor": None,
         }
+        row["answers"] |= row_answers_of(answers, rng)
+        row |= profile(row["answers"], local_today(sent))
+        codes = [(CodeKind.DIFFICULTY.value, group)
+                 for group in difficulty_groups(row["answers"].get("affecting"))]
         if channel == "web":
             events: list[Event] = [(sent, None, "sent", {"kind": kind})]
         else:
             recorder = rng.choice(facts.handlers)
             events = [(sent, recorder.id, "recorded", {"kind": kind, "channel": channel})]
+        planned = Planned(row, events, answers.consents, codes)
         if status != "new":
-            events += Timeline(self, facts, row, sent).events()
-        row["version"] = len(events)
-        row["updated_at"] = events[-1][0]
-        consents = answers.consents
+            timeline = Timeline(self, facts, row, sent)
+            events += timeline.events()
+            planned.codes += timeline.codes
+            planned.follow_up = timeline.follow_up
+        # The follow-up's answer is an event of its own that changes nothing on the case.
+        counted = [event for event in events if event[2] != "follow_up_answered"]
+        row["version"] = len(counted)
+        row["updated_at"] = counted[-1][0]
+        planned.feedback = self.feedback(row)
         if status == "closed" and row["closed_at"] < self.now - timedelta(
                 days=facts.team.retention_days):
-            events, consents = anonymised(row, events), ()
-        return Planned(row, events, consents)
+            planned.events, planned.consents = anonymised(row, events), ()
+            for given in [planned.follow_up or {}, *planned.feedback]:
+                given["comment"] = ""
+        return planned
+
+    def feedback(self, row: dict[str, Any]) -> list[dict[str, Any]]:
+        """Feedback after sending (web cases) and at the end of service (closed ones)."""
+        rng, given = self.rng, []
+        common = {"kind": row["kind"], "language": row["language"]}
+
+        def comment() -> str:
+            return rng.choice(FEEDBACK_COMMENTS) if rng.random() < COMMENT_CHANCE else ""
+
+        if row["channel"] == "web" and rng.random() < SENT_FEEDBACK_CHANCE:
+            given.append({**common, "moment": "sent", "rating": int(RATINGS.pick(rng)),
+                          "would_recommend": None, "comment": comment(),
+                          "created_at": min(row["created_at"] + timedelta(minutes=2), self.now)})
+        if row["status"] == "closed" and rng.random() < END_FEEDBACK_CHANCE:
+            at = min(row["closed_at"] + timedelta(days=rng.uniform(0, 10)), self.now)
+            given.append({**common, "moment": "end_of_service", "rating": int(RATINGS.pick(rng)),
+                          "would_recommend": rng.random() < 0.92, "comment": comment(),
+                          "created_at": at})
+        return given
+
+    def follow_up_day(self, closed_on: date) -> date:
+        found = self.follow_up_days.get(closed_on)
+        if found is None:
+            found = self.follow_up_days[closed_on] = default_follow_up_day(closed_on)
+        return found
 
     def answers(self, kind: str, crisis: bool) -> Answers:
         if kind == "contact_request":
@@ -451,6 +551,27 @@ class Planner:
         return self.rng.choice(others)
 
 
+def row_answers_of(answers: Answers, rng: random.Random) -> dict[str, Any]:
+    """A saate's answers that make its client's profile: a birth year (working age, one in
+    twenty not given), education and the work-ability score, drawn per case."""
+    if answers.kind != "saate":
+        return {}
+    drawn: dict[str, Any] = {"work_ability_score": WORK_ABILITY.pick(rng)}
+    if rng.random() < 0.95:
+        drawn["birth_year"] = str(utcnow().year - rng.randint(18, 64))
+    education = EDUCATION.pick(rng)
+    if education:
+        drawn["education"] = education
+    return drawn
+
+
+def profile(answers: dict[str, Any], sent_on: date) -> dict[str, Any]:
+    """The case's profile columns as app/casework/profile.py fill_profile sets them."""
+    return {"age_group": age_group(answers.get("birth_year"), sent_on),
+            "education": answers.get("education"),
+            "work_ability_score": score(answers.get("work_ability_score"))}
+
+
 def anonymised(row: dict[str, Any], events: list[Event]) -> list[Event]:
     """The case and its timeline as retention leaves them (app/casework/retention.py)."""
     row.update(retention.CLEARED)
@@ -469,6 +590,8 @@ class Timeline:
             planner, planner.rng, facts, row, sent)
         # (kind, actor, data, mean seconds since the previous step)
         self.steps: list[tuple[str, int, dict[str, Any], float]] = []
+        self.codes: list[tuple[str, str]] = []  # routed to, moved on, doing at the follow-up
+        self.follow_up: dict[str, Any] | None = None
 
     def add(self, kind: str, actor: int, data: dict[str, Any], pace: float) -> None:
         self.steps.append((kind, actor, data, pace))
@@ -491,13 +614,59 @@ class Timeline:
         elif status == "routed":
             self.add("status_changed", handler.id,
                      {"from": "in_progress", "to": status, **settled}, DAY)
+        closing: dict[str, Any] = {}  # the closing event's data
         if reason is not None:
-            self.add("closed", handler.id, {"reason": reason, "note": "", **settled}, 5 * DAY)
+            closing = {"reason": reason, "note": "", **self.closing(reason), **settled}
+            self.add("closed", handler.id, closing, 5 * DAY)
             row["close_reason"] = reason
         timed = self.timed()
         if status != "closed" and rng.random() < 2 / 3:
             timed.append(self.next_step(handler, timed[-1][0]))
+        if reason in ("routed", "advice_enough") and rng.random() < FOLLOW_UP_CHANCE:
+            due = self.planner.follow_up_day(local_today(row["closed_at"]))
+            closing["follow_up_on"] = due.isoformat()
+            timed += self.answered_follow_up(handler, due)
         return timed
+
+    def closing(self, reason: str) -> dict[str, Any]:
+        """Where the client moved on and whether they saw a doctor (the closing event's data
+        as close() records it; the follow-up day is set once the closing day is known)."""
+        rng, row = self.rng, self.row
+        if reason in ("routed", "advice_enough"):
+            moved = sorted({MOVED_ON.pick(rng) for _ in range(rng.choice((1, 1, 1, 2)))})
+        elif reason in ("not_reached", "client_withdrew"):
+            moved = [rng.choice(("dropped_out", "unknown"))]
+        else:
+            moved = []
+        saw = SAW_DOCTOR.pick(rng) if reason != "duplicate" else "unknown"
+        row["saw_doctor"] = {"yes": True, "no": False}.get(saw)
+        self.codes += [(CodeKind.MOVED_ON.value, code) for code in moved]
+        return {"codes": moved, "saw_doctor": row["saw_doctor"], "follow_up_on": ""}
+
+    def answered_follow_up(self, handler: Member, due: date) -> list[Event]:
+        """The follow-up due on the day; half of those past due answered, by the client on the
+        web or by the handler from a phone call (the event of answer_follow_up)."""
+        rng, now = self.rng, self.planner.now
+        self.follow_up = {"due_on": due, "sent_at": None, "answered_at": None,
+                          "answered_by_channel": None, "recorded_by_id": None, "got_help": None,
+                          "work_ability_score": None, "would_recommend": None, "comment": ""}
+        answered_at = datetime.combine(due, time(10), HELSINKI) + timedelta(
+            days=rng.uniform(0, 21))
+        if answered_at >= now or rng.random() >= FOLLOW_UP_ANSWERED_CHANCE:
+            return []
+        by_phone = rng.random() < 0.3
+        before = self.row["work_ability_score"]
+        doing = sorted({DOING_AT_FOLLOW_UP.pick(rng) for _ in range(rng.choice((1, 1, 2)))})
+        self.follow_up |= {
+            "answered_at": answered_at, "answered_by_channel": "phone" if by_phone else "web",
+            "recorded_by_id": handler.id if by_phone else None, "got_help": GOT_HELP.pick(rng),
+            "work_ability_score": (min(max(before + rng.randint(-2, 3), 0), 10)
+                                   if before is not None else int(WORK_ABILITY.pick(rng))),
+            "would_recommend": rng.choices((True, False, None), (88, 8, 4))[0],
+            "comment": rng.choice(FOLLOW_UP_COMMENTS) if rng.random() < COMMENT_CHANCE else ""}
+        self.codes += [(CodeKind.DOING_AT_FOLLOW_UP.value, code) for code in doing]
+        return [(answered_at, handler.id if by_phone else None, "follow_up_answered",
+                 {"channel": self.follow_up["answered_by_channel"]})]
 
     def take(self, handler: Member) -> None:
         """Claimed by the handler, or given to them by one of the team's leads."""
@@ -552,6 +721,7 @@ class Timeline:
                 self.add("contact_person_named", handler.id,
                          {**person, "phone_shareable": True}, DAY)
         row["outcomes"] = outcomes
+        self.codes += [(CodeKind.ROUTED_TO.value, code) for code in outcomes["codes"]]
         self.add("outcomes_recorded", handler.id, {**outcomes, **settled}, DAY)
         return settled
 
@@ -570,6 +740,8 @@ class Timeline:
             at = self.sent + timedelta(seconds=offset * squeeze)
             if kind == "contact_attempt" and data["reached"] and row["contacted_at"] is None:
                 row["contacted_at"] = at
+            elif kind == "outcomes_recorded" and row["routed_at"] is None:
+                row["routed_at"] = at
             elif kind == "closed":
                 row["closed_at"] = at
             timed.append((at, actor, kind, data))

@@ -108,6 +108,7 @@ class Prepared:
     status_path: str = ""
     deep_queue_path: str = ""
     case_path: str = ""
+    stats_path: str = ""
 
 
 # --- the server ------------------------------------------------------------------------
@@ -230,6 +231,7 @@ def prepare(base_url: str, pages: set[str], totp_secret: str) -> Prepared:
         prepared.staff = signed_in_lead(base_url, totp_secret)
         prepared.deep_queue_path = deep_queue_path(prepared.staff)
         prepared.case_path = first_case_path(prepared.staff)
+        prepared.stats_path = one_team_stats_path(prepared.staff)
     return prepared
 
 
@@ -250,6 +252,13 @@ def deep_queue_path(staff: BenchClient) -> str:
             break
         path = found.group(1).replace("&amp;", "&")
     return path
+
+
+def one_team_stats_path(staff: BenchClient) -> str:
+    """The statistics of the lead's first team for the last twelve months (the default)."""
+    found = re.search(r'<option value="(\d+)"', staff.get("/staff/stats").text)
+    assert found, "no team on the statistics page"
+    return f"/staff/stats?team={found.group(1)}"
 
 
 def first_case_path(staff: BenchClient) -> str:
@@ -305,6 +314,7 @@ def plans(prepared: Prepared) -> dict[str, Callable[[], Plan]]:
         "staff queue: filtered": lambda: as_staff(
             "/staff/?status=all&kind=saate&language=sv&urgent=1"),
         "staff case view": lambda: as_staff(prepared.case_path),
+        "staff statistics": lambda: as_staff(prepared.stats_path),
     }
 
 
@@ -447,7 +457,8 @@ def measure(app_server: GunicornServer, hello: GunicornServer,
 
 PAGES = ("landing", "saate step GET", "saate step POST", "send a saate",
          "contact request GET", "contact request POST", "status page", "staff queue",
-         "staff queue: deep page", "staff queue: filtered", "staff case view")
+         "staff queue: deep page", "staff queue: filtered", "staff case view",
+         "staff statistics")
 
 if __name__ == "__main__":
     main()

@@ -92,27 +92,33 @@ def prepared(path: Path, cases: int) -> Flask:
     app = create_app(TestingConfig, {"DATABASE_URL": url})
     if fresh:
         with app.app_context():
-            for team in demo.DEMO_TEAMS:
-                teams.create_team(**team)  # type: ignore[arg-type]
-            lead = accounts.create_staff(
-                email=LEAD_EMAIL,
-                name="Bench Lead",
-                title="tiimin esihenkilö",
-                role="lead",
-                team_slugs=[t["slug"] for t in demo.DEMO_TEAMS],  # type: ignore[misc]
-                password=BENCH_PASSWORD,
-            )
-            for team in demo.DEMO_TEAMS:
-                for number in range(WORKERS_PER_TEAM):
-                    accounts.create_staff(
-                        email=f"bench.{team['slug']}.{number}@example.test",
-                        name=f"Bench Worker {team['slug']} {number}", title="sosiaaliohjaaja",
-                        role="worker", team_slugs=[team["slug"]],  # type: ignore[list-item]
-                        password=BENCH_PASSWORD)
+            lead = demo_teams_and_staff()
             with_progress(f"Seeding {cases:,} cases into {path}", lambda progress:
                           demo_bulk.seed_cases(cases, main_handler=lead.id, progress=progress),
                           unit="cases")
     return app
+
+
+def demo_teams_and_staff() -> StaffUser:
+    """The demo teams, WORKERS_PER_TEAM workers in each and a lead of them all (returned)."""
+    for team in demo.DEMO_TEAMS:
+        teams.create_team(**team)  # type: ignore[arg-type]
+    lead = accounts.create_staff(
+        email=LEAD_EMAIL,
+        name="Bench Lead",
+        title="tiimin esihenkilö",
+        role="lead",
+        team_slugs=[t["slug"] for t in demo.DEMO_TEAMS],  # type: ignore[misc]
+        password=BENCH_PASSWORD,
+    )
+    for team in demo.DEMO_TEAMS:
+        for number in range(WORKERS_PER_TEAM):
+            accounts.create_staff(
+                email=f"bench.{team['slug']}.{number}@example.test",
+                name=f"Bench Worker {team['slug']} {number}", title="sosiaaliohjaaja",
+                role="worker", team_slugs=[team["slug"]],  # type: ignore[list-item]
+                password=BENCH_PASSWORD)
+    return lead
 
 
 def rendered(app: Flask, user: StaffUser, path: str, endpoint: str) -> float:

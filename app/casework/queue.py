@@ -454,6 +454,16 @@ def mine_page(user: StaffUser, filters: QueueFilters, after: MineCursor | None,
     return _page(list(db.session.scalars(statement, parameters)), limit, MineCursor)
 
 
+def filtered(user: StaffUser, filters: QueueFilters
+             ) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
+    """The queue's filters as conditions and their bound values: every case of the user's
+    teams the queue (or "My clients") would list, in no order (the case-list export)."""
+    values = _narrowing_values(user, filters)
+    conditions = [Case.team_id.in_([team.id for team in user.teams]),
+                  Case.status.in_(_statuses(filters)), *_narrowing(values)]
+    return conditions, _parameters(values)
+
+
 def _page(rows: list[Case], limit: int,
           cursor_class: type[Cursor] | type[MineCursor]) -> QueuePage:
     """A page of `limit` cases from `limit + 1` fetched, with the cursor if more follow."""

@@ -1,1 +1,1 @@
-"""Reporting: what leaves Saate for others to read (statistics, exports, FHIR)."""
+"""Reporting: statistics in SQL, their SVG charts and anonymous CSV, the FHIR hand-over."""

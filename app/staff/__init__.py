@@ -71,4 +71,4 @@ def age(moment: datetime) -> str:
 
 bp.add_app_template_filter(action_label, "access_action_label")
 
-from . import access, admin, case_view, follow_ups, new_case, queue  # noqa: E402, F401
+from . import access, admin, case_view, follow_ups, new_case, queue, stats  # noqa: E402, F401

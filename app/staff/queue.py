@@ -116,6 +116,9 @@ def queue() -> str:
         municipalities=municipalities,
         municipality_names=dict(municipalities),
         may_see_workload=is_lead(current_user),
+        # Leads download the cases under these filters (app/staff/stats.py).
+        case_list_csv_url=url_for("staff.case_list_csv", **args) if is_lead(current_user)
+        else None,
     )
 
 

@@ -1468,15 +1468,20 @@ def test_a_body_that_is_not_utf8_is_refused_politely(app: Flask, path: str) -> N
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=lambda payload: payload.name)
 def test_filter_forms_take_any_text(app: Flask, payload: Payload) -> None:
-    """Every field of every GET form on the queue and the access log, and the CSV."""
+    """Every field of every GET form on the queue, the access log and the statistics, and
+    the CSVs."""
     battery = Battery(app, payload)
     client, _ = battery.staff_member()
-    for page in ("/staff/", "/staff/access-log"):
+    for page in ("/staff/", "/staff/access-log", "/staff/stats"):
         forms = page_forms(battery.get(page, client).text, method="get")
         assert forms, page
         for action, fields in forms.items():
             query = body([(name, payload.text) for name in fields], payload)
             battery.get(f"{action}?{query}", client)
+    for path in ("/staff/stats.csv", "/staff/cases.csv"):
+        query = body([(name, payload.text) for name in ("from", "to", "team", "status", "kind")],
+                     payload)
+        assert client.get(f"{path}?{query}").status_code in (200, 400), path
     query = body([("reference", payload.text), ("staff", payload.text)], payload)
     response = client.get(f"/staff/access-log.csv?{query}")
     assert response.status_code < 500

@@ -70,6 +70,8 @@ STRICT_ARGUMENTS = {
     "staff.follow_ups": {"after"},
     "staff.access_log_page": {"staff", "before", "reference"},
     "staff.access_log_csv": {"staff", "reference"},
+    "staff.stats": {"from", "to", "team"},
+    "staff.stats_csv": {"from", "to", "team"},
 }
 # Filters that ignore a value they do not know: malformed is never a 500.
 OTHER_ARGUMENTS = ["status", "kind", "assigned", "language", "municipality", "urgent", "mine"]
@@ -132,7 +134,8 @@ def test_malformed_query_values_are_400_and_never_500(signed_in: FlaskClient,
             continue
         path = rule.rule.replace("<id:case_id>", str(case.id))
         strict = STRICT_ARGUMENTS.get(rule.endpoint, set())
-        for name in sorted({*strict, *OTHER_ARGUMENTS, "before", "after", "staff"}):
+        for name in sorted({*strict, *OTHER_ARGUMENTS, "before", "after", "staff", "from",
+                            "to", "team"}):
             for value in MALFORMED:
                 status = signed_in.get(path, query_string={name: value}).status_code
                 if status != 400 if name in strict else status >= 500:

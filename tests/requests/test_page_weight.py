@@ -62,3 +62,25 @@ def test_every_client_page_is_within_the_budget(client: FlaskClient, lang: str) 
     assert not over, (f"over the budget of {BUDGET} bytes (HTML + gzipped stylesheets): "
                       + "; ".join(over))
     assert weighed >= 15  # the front and side pages, seven parts, check, sent, status, crisis
+
+
+# The statistics page is a staff page for leads, read on office connections a few times a
+# month, not a client's page on a capped phone plan: its tables are the accessible source of
+# every chart (a year is 53 weeks of new cases by channel, kind and language), so it gets a
+# budget of its own, for a year of cases (its stylesheet is counted too): about 110 KB today,
+# most of it the weekly tables, the charts and the fifty newest comments.
+STATS_BUDGET = 128 * 1024
+
+
+def test_the_statistics_page_of_a_year_is_within_its_own_budget(client: FlaskClient) -> None:
+    from app import demo_bulk
+    from tests.support.staff import make_staff, sign_in
+
+    lead = make_staff("testi.esihenkilo@example.test", role="lead", name="Testi Esihenkilö",
+                      teams=("jyvaskyla", "laukaa-hankasalmi", "pohjoinen"))
+    demo_bulk.seed_cases(1500)
+    sign_in(client, lead)
+    page = client.get("/staff/stats")
+    assert page.status_code == 200 and page.text.count("<svg") >= 15
+    weights = page_weight(client, page)
+    assert sum(weights.values()) <= STATS_BUDGET, weights

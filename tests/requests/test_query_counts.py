@@ -43,6 +43,12 @@ STEP_POST_BUDGET = 3
 SEND_BUDGET = 10
 CONTACT_SEND_BUDGET = 6
 CASE_VIEW_BUDGET = 10
+# The statistics page: the staff session and the lead's teams, then one grouped statement a
+# figure (new cases by week; status, phase and promise; profiles; case codes; both
+# durations' percentiles; close reasons and saw a doctor; outcomes at closing; the
+# follow-ups' answers and what the clients do; the feedback) and the comments; on
+# PostgreSQL one more, the statistics' settings (no JIT, more memory for sorting).
+STATS_BUDGET = 14
 
 
 def count(app: Flask, send: Callable[[], object]) -> int:
@@ -93,3 +99,18 @@ def test_the_case_view_does_not_grow_with_the_timeline(app: Flask, client: Flask
     for n in range(25):
         cases.add_note(case, worker, case.version, f"Muistiinpano {n} (keksitty)")
     assert warm_count(app, client, path) == short <= CASE_VIEW_BUDGET
+
+
+def test_the_statistics_page_does_not_grow_with_the_cases(app: Flask, client: FlaskClient) -> None:
+    from app import demo_bulk
+    from tests.support import stats_dataset
+
+    lead = make_staff("testi.esihenkilo@example.test", role="lead", name="Testi Esihenkilö")
+    worker = make_staff("testi.tyontekija@example.test")
+    dataset = stats_dataset.build(worker)
+    sign_in(client, lead)
+    path = (f"/staff/stats?from={dataset.period.first}&to={dataset.period.last}")
+    small = warm_count(app, client, path)
+    demo_bulk.seed_cases(300)
+    assert warm_count(app, client, path) == small <= STATS_BUDGET
+    assert warm_count(app, client, "/staff/stats") == small  # the last twelve months

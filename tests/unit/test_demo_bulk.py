@@ -13,11 +13,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app import demo_bulk
-from app.casework import cases, retention
+from app.casework import cases, profile, retention
+from app.casework.followup import default_follow_up_day
 from app.casework.queue import OPEN_STATUSES
 from app.database import utcnow
 from app.extensions import db
-from app.models import Case, CaseConsent, CaseEvent, StaffUser, Team
+from app.models import (
+    Case,
+    CaseCode,
+    CaseConsent,
+    CaseEvent,
+    Feedback,
+    FollowUp,
+    StaffUser,
+    Team,
+)
 from app.people import teams as team_service
 from app.saate.schema import describe
 from tests.support.staff import make_staff
@@ -85,11 +95,13 @@ def test_timelines_are_what_the_workflow_leaves(app: Flask, staff: list[StaffUse
     steps = Counter()
     for case in seeded():
         kinds = [event.kind for event in case.events]
-        assert case.version == len(kinds)
+        # Answering the follow-up adds an event and changes nothing on the case.
+        changes = [event for event in case.events if event.kind != "follow_up_answered"]
+        assert case.version == len(changes)
         assert kinds[0] == ("sent" if case.channel == "web" else "recorded")
         assert case.events[0].at == case.created_at
         assert [event.at for event in case.events] == sorted(event.at for event in case.events)
-        assert case.updated_at == case.events[-1].at <= now
+        assert case.updated_at == changes[-1].at <= now
         assert case.promised_contact_date == cases.promised_date(
             case.team, case.urgent, cases.local_today(case.created_at))
         if case.status == "new":
@@ -208,3 +220,56 @@ def test_the_same_seed_draws_the_same_cases(app: Flask, staff: list[StaffUser]) 
                 for planned in planner.plan(0, 300, 0)]
 
     assert drawn(7) == drawn(7) != drawn(8)
+
+
+def test_what_statistics_count_is_there_as_the_workflow_leaves_it(
+        app: Flask, staff: list[StaffUser]) -> None:
+    """Profiles, routing, closing outcomes, follow-ups and feedback (issue 13)."""
+    demo_bulk.seed_cases(COUNT)
+    found = seeded()
+    now = utcnow()
+    codes: dict[int, dict[str, list[str]]] = {}
+    for case_id, kind, code in db.session.execute(
+            select(CaseCode.case_id, CaseCode.kind, CaseCode.code).order_by(CaseCode.code)):
+        codes.setdefault(case_id, {}).setdefault(kind, []).append(code)
+    follow_ups = {row.case_id: row for row in db.session.scalars(select(FollowUp))}
+    given = Counter((row.moment, row.case_id) for row in db.session.scalars(select(Feedback)))
+    for case in found:
+        mine = codes.get(case.id, {})
+        if case.kind == "saate":
+            assert case.work_ability_score is not None
+            if case.answers:
+                assert case.age_group == profile.age_group(case.answers.get("birth_year"),
+                                                            cases.local_today(case.created_at))
+                assert case.education == case.answers.get("education")
+                assert mine.get("difficulty", []) == profile.difficulty_groups(
+                    case.answers.get("affecting"))
+        else:
+            assert (case.age_group, case.education, case.work_ability_score) == (None, None, None)
+        routing = [event for event in case.events if event.kind == "outcomes_recorded"]
+        assert case.routed_at == (routing[0].at if routing else None)
+        assert mine.get("routed_to", []) == sorted(case.outcomes.get("codes", []))
+        closing = [event for event in case.events if event.kind == "closed"]
+        assert mine.get("moved_on", []) == (sorted(closing[0].data["codes"]) if closing else [])
+        if closing and case.answers:
+            assert closing[0].data["saw_doctor"] == case.saw_doctor
+        follow_up = follow_ups.get(case.id)
+        answered = [event for event in case.events if event.kind == "follow_up_answered"]
+        if follow_up is None:
+            assert not answered and "follow_up" not in mine
+            continue
+        assert case.close_reason in ("routed", "advice_enough")
+        assert follow_up.due_on == default_follow_up_day(cases.local_today(case.closed_at))
+        if follow_up.answered_at is None:
+            assert not answered and "follow_up" not in mine
+        else:
+            assert answered[0].at == follow_up.answered_at <= now
+            assert follow_up.got_help in ("yes", "partly", "no") and mine["follow_up"]
+    assert all(moment == "end_of_service" or case_id in {c.id for c in found if c.channel == "web"}
+               for moment, case_id in given)
+    closed = {case.id for case in found if case.status == "closed"}
+    assert all(case_id in closed for moment, case_id in given if moment == "end_of_service")
+    # Enough of each for the statistics page to show something.
+    assert sum(f.answered_at is not None for f in follow_ups.values()) > 100
+    assert sum(f.answered_at is None for f in follow_ups.values()) > 100
+    assert len(given) > 500 and max(given.values()) == 1
