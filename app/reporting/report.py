@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, get_locale
 
+from app.casework import destinations
 from app.casework.case_terms import (
     CASE_CHANNELS,
     CLOSE_REASONS,
@@ -21,7 +22,6 @@ from app.casework.case_terms import (
     MOVED_ON_TO,
     OUTCOMES,
     STATUSES,
-    label,
 )
 from app.casework.profile import AGE_GROUPS, DIFFICULTY_GROUPS
 from app.i18n import lazy_gettext as _l
@@ -209,11 +209,6 @@ def _section(key: str) -> tuple[str, str, str]:
 
 def _labelled(choices: Sequence[Any]) -> list[tuple[str, str]]:
     return [(choice.code, str(choice.label)) for choice in choices]
-
-
-def destination_label(code: str) -> str:
-    """A routing destination's name (a team's own destination shows its code for now)."""
-    return label(OUTCOMES, code)
 
 
 def language_labels() -> list[tuple[str, str]]:
@@ -451,14 +446,23 @@ def _promise_table(figures: Figures) -> Table:
                  rows, Chart("bars", column=3))
 
 
-def _destinations(codes: Sequence[str]) -> list[tuple[str, str]]:
+def _destination_names(figures: Figures) -> dict[str, str]:
+    """Every routing destination the figures name, built-in or a team's own, in the page's
+    language (one query for the teams' own names, whatever the number of tables)."""
+    codes = [*figures.routed_to, *figures.at_close.by_destination,
+             *figures.follow_ups.doing.by_destination]
+    locale = get_locale()
+    return destinations.labels_for(codes, "sv" if locale and locale.language == "sv" else "fi")
+
+
+def _destinations(codes: Sequence[str], names: Mapping[str, str]) -> list[tuple[str, str]]:
     """Destination codes in the order of the routing list, others (a team's own) after."""
     known = [choice.code for choice in OUTCOMES if choice.code in codes]
     others = sorted(set(codes) - set(known))
-    return [(code, destination_label(code)) for code in known + others]
+    return [(code, names.get(code, code)) for code in known + others]
 
 
-def _routing(figures: Figures) -> Section:
+def _routing(figures: Figures, names: Mapping[str, str]) -> Section:
     routed_to = [code for code, n in figures.routed_to.items() if n]
     saw_doctor = {"yes": figures.saw_doctor.get(True, 0), "no": figures.saw_doctor.get(False, 0),
                   NOT_KNOWN: figures.saw_doctor.get(None, 0)}
@@ -469,7 +473,7 @@ def _routing(figures: Figures) -> Section:
         _distribution("routed-to", _l("Routing destinations"),
                       # Translators: a table's first column header (staff statistics): where
                       # clients were routed.
-                      _lp("statistics", "Destination"), _destinations(routed_to),
+                      _lp("statistics", "Destination"), _destinations(routed_to, names),
                       figures.routed_to, figures.routed,
                       # Translators: the total row of a statistics table (staff).
                       _l("All routed cases"), adds_up=False,
@@ -498,17 +502,18 @@ def _routing(figures: Figures) -> Section:
                       _lp("statistics", "Outcome"), _labelled(MOVED_ON_TO),
                       figures.at_close.codes, figures.closed, closed, adds_up=False,
                       note=_l("Several may apply, so the rows do not add up to the total.")),
-        _by_destination(figures),
+        _by_destination(figures, names),
         # Translators: the title of a statistics table (staff): the outcomes at closing for
         # each routing destination.
         _crosstab("moved-on-by-destination", _l("Outcomes at closing by routing destination"),
-                  figures.at_close, figures.closed, closed),
+                  figures.at_close, figures.closed, closed, names),
     ])
 
 
-def _by_destination(figures: Figures) -> Table:
+def _by_destination(figures: Figures, names: Mapping[str, str]) -> Table:
     at_close, at_follow_up = figures.at_close, figures.follow_ups.doing
-    destinations = _destinations([*at_close.by_destination, *at_follow_up.by_destination])
+    destinations = _destinations([*at_close.by_destination, *at_follow_up.by_destination],
+                                 names)
 
     def cells(closed: int, moved: int, answered: int, doing: int) -> list[Cell | None]:
         moved_cell, doing_cell = count(moved), count(doing)
@@ -551,18 +556,19 @@ def _by_destination(figures: Figures) -> Table:
                         "trial or work. A client routed to several places counts under each.")))
 
 
-def _crosstab(key: str, title: Any, outcomes: Outcomes, total: int, total_label: Any) -> Table:
+def _crosstab(key: str, title: Any, outcomes: Outcomes, total: int, total_label: Any,
+              names: Mapping[str, str]) -> Table:
     """Each routing destination's outcomes, code by code (counts only: rule 1)."""
     columns = [Column(code, text) for code, text in _labelled(MOVED_ON_TO)]
     rows = [Row(code, text, [count(outcomes.by_destination[code].codes.get(column.key, 0))
                              for column in columns])
-            for code, text in _destinations(list(outcomes.by_destination))]
+            for code, text in _destinations(list(outcomes.by_destination), names)]
     rows.append(Row(TOTAL, str(total_label),
                     [count(outcomes.codes.get(column.key, 0)) for column in columns], total=True))
     return Table(key, str(title), str(_lp("statistics", "Destination")), columns, rows)
 
 
-def _follow_up(figures: Figures) -> Section:
+def _follow_up(figures: Figures, names: Mapping[str, str]) -> Section:
     follow_ups = figures.follow_ups
     got_help_rows, got_help = _with_not_known(_labelled(GOT_HELP), follow_ups.got_help)
     # Translators: the total row of a statistics table (staff): follow-ups answered.
@@ -601,7 +607,7 @@ def _follow_up(figures: Figures) -> Section:
                       note=_l("Several may apply, so the rows do not add up to the total.")),
         # Translators: the title of a statistics table (staff).
         _crosstab("doing-by-destination", _l("Outcomes at follow-up by routing destination"),
-                  follow_ups.doing, follow_ups.answered, answered),
+                  follow_ups.doing, follow_ups.answered, answered, names),
         # Translators: the title of a statistics table and chart (staff): how the work-ability
         # score changed from the saate to the follow-up.
         _distribution("work-ability-change", _l("Change in work-ability score"),
@@ -683,8 +689,9 @@ def _feedback(figures: Figures) -> Section:
 
 def build(figures: Figures) -> list[Section]:
     """Every section of the statistics page, in order."""
+    names = _destination_names(figures)
     return [_new_cases(figures), _clients(figures), _cases_now(figures), _speed(figures),
-            _routing(figures), _follow_up(figures), _feedback(figures)]
+            _routing(figures, names), _follow_up(figures, names), _feedback(figures)]
 
 
 def csv_rows(sections: list[Section], about: list[tuple[str, str, str]]

@@ -22,8 +22,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.casework import cases, destinations
 from app.extensions import db
 from app.models import MAX_ID, StaffUser, Team
+from tests.requests.test_staff import new_case
 from tests.support import stats_dataset
 from tests.support.journey import CONTACT_REQUEST, FAKE_PERSON
 from tests.support.pages import error_summary
@@ -373,3 +375,16 @@ def test_the_default_period_is_the_last_twelve_months(app: Flask, lead: StaffUse
     first = months_after(today, -12).toordinal() + 1
     assert f'name="from" value="{type(today).fromordinal(first).isoformat()}"' in page
     assert f'name="to" value="{today.isoformat()}"' in page
+
+
+def test_a_teams_own_destination_is_counted_under_its_name(app: Flask, worker: StaffUser,
+                                                           lead: StaffUser) -> None:
+    admin = make_staff("testi.paakayttaja@example.test", role="admin", name="Testi Pääkäyttäjä")
+    own = destinations.add_own(team("jyvaskyla"), "Testipaja (keksitty)", "", admin)
+    for key in range(5):
+        case = new_case(key=f"own{key}")
+        cases.record_outcomes(case, worker, case.version, [own.code], "",
+                              no_contact_person_needed=True)
+    tables = page_tables(signed_in(app, lead).get("/staff/stats").text)
+    first_row = [shown(cell) for cell in tables["routed-to"]["rows"][0][:2]]
+    assert first_row == ["Testipaja (keksitty)", "5"]
