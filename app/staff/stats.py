@@ -115,7 +115,8 @@ def requested() -> StatsRequest:
              for name in ("from", "to", "team")}
     asked = StatsRequest(teams, typed)
     first, last = _day("from", asked.errors), _day("to", asked.errors)
-    team_text = typed["team"].strip()
+    # The form sends a team's id exactly: anything else (spaces too) is not a team.
+    team_text = typed["team"]
     if team_text:
         by_id = {str(team.id): team for team in teams}
         if not (team_text.isascii() and team_text.isdigit() and len(team_text) <= 10
