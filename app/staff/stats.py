@@ -115,7 +115,7 @@ def requested() -> StatsRequest:
              for name in ("from", "to", "team")}
     asked = StatsRequest(teams, typed)
     first, last = _day("from", asked.errors), _day("to", asked.errors)
-    team_text = typed["team"].strip()
+    team_text = request.args.get("team", "")  # an id as the form sends it: digits alone
     if team_text:
         by_id = {str(team.id): team for team in teams}
         if not (team_text.isascii() and team_text.isdigit() and len(team_text) <= 10
