@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent
 
 from app.casework import destinations
 from app.casework.case_terms import (
@@ -446,13 +446,12 @@ def _promise_table(figures: Figures) -> Table:
                  rows, Chart("bars", column=3))
 
 
-def _destination_names(figures: Figures) -> dict[str, str]:
-    """Every routing destination the figures name, built-in or a team's own, in the page's
-    language (one query for the teams' own names, whatever the number of tables)."""
+def _destination_names(figures: Figures, html_lang: str) -> dict[str, str]:
+    """Every routing destination the figures name, built-in or a team's own, in `html_lang`
+    (one query for the teams' own names, whatever the number of tables)."""
     codes = [*figures.routed_to, *figures.at_close.by_destination,
              *figures.follow_ups.doing.by_destination]
-    locale = get_locale()
-    return destinations.labels_for(codes, "sv" if locale and locale.language == "sv" else "fi")
+    return destinations.labels_for(codes, html_lang)
 
 
 def _destinations(codes: Sequence[str], names: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -687,9 +686,10 @@ def _feedback(figures: Figures) -> Section:
     return Section(*_section("feedback"), [recommend, ease_table])
 
 
-def build(figures: Figures) -> list[Section]:
-    """Every section of the statistics page, in order."""
-    names = _destination_names(figures)
+def build(figures: Figures, html_lang: str) -> list[Section]:
+    """Every section of the statistics page, in order; teams' own destinations named in
+    `html_lang` ("fi" or "sv")."""
+    names = _destination_names(figures, html_lang)
     return [_new_cases(figures), _clients(figures), _cases_now(figures), _speed(figures),
             _routing(figures, names), _follow_up(figures, names), _feedback(figures)]
 

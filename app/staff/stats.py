@@ -154,7 +154,7 @@ def stats() -> str | tuple[str, int]:
     own = {team.id for team in current_user.teams}
     counted = asked.team_ids or tuple(team.id for team in asked.teams)
     return render_template(
-        "staff/stats.html", asked=asked, sections=report.build(figures),
+        "staff/stats.html", asked=asked, sections=report.build(figures, worker_language()),
         comments=statistics.comments(asked.period, [i for i in counted if i in own]),
         comment_limit=statistics.COMMENT_LIMIT, csv_url=url_for("staff.stats_csv", **asked.query()),
         small_cell_rule=SMALL_CELL_RULE)
@@ -168,7 +168,8 @@ def stats_csv() -> Response | tuple[str, int]:
     if asked.period is None:
         return _refused(asked)
     period = asked.period
-    sections = report.build(statistics.compute(period, asked.team_ids, local_today()))
+    sections = report.build(statistics.compute(period, asked.team_ids, local_today()),
+                            worker_language())
     team_names = [asked.team.name] if asked.team else [team.name for team in asked.teams]
     about = [(str(CSV_PERIOD), str(CSV_FIRST_DAY), period.first.isoformat()),
              (str(CSV_PERIOD), str(CSV_LAST_DAY), period.last.isoformat()),

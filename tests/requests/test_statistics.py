@@ -266,7 +266,7 @@ def test_rows_are_the_expected_ones(app: Flask, lead: StaffUser,
 
     figures = statistics.compute(dataset.period, (team("jyvaskyla").id,), local_today())
     with app.test_request_context("/"), force_locale("fi"):
-        built = {table.key: table for section in report.build(figures)
+        built = {table.key: table for section in report.build(figures, "fi")
                  for table in section.tables}
     for key, rows in EXPECTED.items():
         expected_keys = [name for name, _ in rows]
