@@ -10,6 +10,7 @@ from config import Config, ConfigurationError, config_for, settings_from_environ
 
 from . import assets, auth, errors, i18n, incoming, limits, logs, security, sessions
 from .extensions import babel, csrf, db
+from .reporting import rollup
 
 
 def create_app(
@@ -40,6 +41,7 @@ def create_app(
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.add_extension("jinja2.ext.do")
     db.init_app(app)
+    rollup.keep_counts(app.extensions["saate_db"].session_factory)
     babel.init_app(
         app,
         default_locale=app.config["LANGUAGES"][0]["locale"],

@@ -1,4 +1,4 @@
-"""Flask commands: db, translate, teams, staff, demo, retention, followup.
+"""Flask commands: db, translate, teams, staff, demo, retention, followup, stats.
 
 Run them as `flask --app wsgi <group> <command>`.
 """
@@ -15,14 +15,16 @@ import click
 import pyotp
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
 from app import backup, catalogues, demo, demo_bulk, mail, migrate
 from app.casework import cases, followup_mail, retention
 from app.extensions import db
 from app.i18n import languages
 from app.links import external_url
-from app.models import DEFAULT_OPENING_HOURS, StaffUser
+from app.models import DEFAULT_OPENING_HOURS, StaffUser, StatsCount
 from app.people import accounts, setup_links, teams
+from app.reporting import rollup
 from app.text import clean_text
 
 db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
@@ -32,6 +34,7 @@ staff_cli = AppGroup("staff", help="Staff accounts.")
 demo_cli = AppGroup("demo", help="Demo data for a laptop.")
 retention_cli = AppGroup("retention", help="Deleting data that is no longer needed.")
 followup_cli = AppGroup("followup", help="The follow-up e-mails to clients.")
+stats_cli = AppGroup("stats", help="The statistics' daily counts.")
 
 
 T = TypeVar("T")
@@ -456,7 +459,19 @@ def followup_send() -> None:
                f"{report.failed}; due without an e-mail (for a phone call): {report.not_wanted}.")
 
 
+@stats_cli.command("rebuild")
+def stats_rebuild() -> None:
+    """Count the statistics' daily counts again from the cases (they are kept as cases
+    change; `flask db upgrade` does this when the counting itself has changed)."""
+    began = time.monotonic()
+    with db.engine.begin() as connection:
+        rollup.rebuild(connection)
+        rows = connection.scalar(select(func.count()).select_from(StatsCount))
+    click.echo(f"Statistics counted again: {rows:,} daily counts in "
+               f"{time.monotonic() - began:.1f} s.")
+
+
 def init_app(app: Flask) -> None:
     for group in (db_cli, translate_cli, teams_cli, staff_cli, demo_cli, retention_cli,
-                  followup_cli):
+                  followup_cli, stats_cli):
         app.cli.add_command(group)

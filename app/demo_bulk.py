@@ -70,6 +70,7 @@ from app.models import (
     Team,
 )
 from app.people.teams import OTHER_MUNICIPALITY
+from app.reporting import rollup
 from app.saate.schema import describe
 from app.tokens import CODE_ALPHABET, derived_token, token_hash
 
@@ -312,6 +313,9 @@ def seed_cases(count: int, *, seed: int = DEFAULT_SEED, main_handler: int | None
         db.session.commit()
         report.cases += len(batch)
         tell(report.cases, count)
+    # Stored in bulk, past the session's notes of which cases changed: count them all.
+    rollup.rebuild(db.session.connection())
+    db.session.commit()
     return report
 
 

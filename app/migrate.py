@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection, Engine
 
 from app.database import Base
+from app.reporting import rollup
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -23,7 +24,13 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to `revision`; at the newest, also count the statistics' daily counts again
+    when they were made by an older version of the counting (app/reporting/rollup.py)."""
     command.upgrade(alembic_config(engine), revision)
+    if revision == "head":
+        with engine.begin() as connection:
+            if not rollup.is_current(connection):
+                rollup.rebuild(connection)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

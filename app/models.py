@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -408,8 +409,13 @@ class FollowUp(Base):
 
     case: Mapped[Case] = relationship(back_populates="follow_up")
 
-    # The due list: unanswered follow-ups by day (app/followup.py).
-    __table_args__ = (Index("ix_follow_up_due", "answered_at", "due_on"),)
+    __table_args__ = (
+        # The due list: unanswered follow-ups by day (app/followup.py).
+        Index("ix_follow_up_due", "answered_at", "due_on"),
+        # The statistics' comments, newest first (app/reporting/statistics.py comments).
+        Index("ix_follow_up_commented", "answered_at", postgresql_where=text("comment <> ''"),
+              sqlite_where=text("comment <> ''")),
+    )
 
 
 class TeamDestination(Base):
@@ -518,4 +524,40 @@ class Feedback(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (UniqueConstraint("case_id", "moment"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "moment"),
+        # The statistics' comments, newest first (app/reporting/statistics.py comments).
+        Index("ix_feedback_commented", "created_at", postgresql_where=text("comment <> ''"),
+              sqlite_where=text("comment <> ''")),
+    )
+
+
+class StatsCount(Base):
+    """How many of a team's cases count under one code of a statistic on one day, or in one
+    month: the statistics' counts, kept as cases change (app/reporting/rollup.py). Derived
+    from the cases alone: `flask stats rebuild` makes them again. No personal data."""
+
+    __tablename__ = "stats_count"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    # "day", or "month" (the sum of the month's days; `day` is its first).
+    span: Mapped[str] = mapped_column(String(8), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # Which day a case counts on: "came_in", "closed" or "answered" (its follow-up).
+    population: Mapped[str] = mapped_column(String(16), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # A code of the dimension ("" for not known), or two joined by "|" for a pair.
+    code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class StatsRollup(Base):
+    """Which version of app/reporting/rollup.py made the daily counts (one row): a newer
+    one counts them again from the cases when the database is upgraded."""
+
+    __tablename__ = "stats_rollup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    built_at: Mapped[datetime] = mapped_column(default=utcnow)

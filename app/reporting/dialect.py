@@ -12,6 +12,7 @@ October, UTC+2 otherwise.
 from __future__ import annotations
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Date,
     Float,
@@ -20,11 +21,11 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    extract,
     func,
     literal_column,
     select,
     true,
+    type_coerce,
 )
 
 from app.extensions import db
@@ -66,10 +67,19 @@ def week_start(moment: ColumnElement, dialect: str) -> ColumnElement:
                      literal_column("'-6 days'"))
 
 
-def seconds_between(start: ColumnElement, end: ColumnElement, dialect: str) -> ColumnElement:
-    """Whole seconds from start to end (NULL when either is)."""
+def month_start(day: ColumnElement, dialect: str) -> ColumnElement:
+    """The first day of the month of a stored day (a date column)."""
     if dialect == POSTGRESQL:
-        return cast(func.round(extract("epoch", end - start)), Float)
+        return cast(func.date_trunc(literal_column("'month'"), day), Date)
+    return func.date(day, literal_column("'start of month'"))
+
+
+def seconds_between(start: ColumnElement, end: ColumnElement, dialect: str) -> ColumnElement:
+    """Whole seconds from start to end (NULL when either is); halves to even, as Python's
+    round()."""
+    if dialect == POSTGRESQL:
+        # date_part gives a double (extract a numeric, several times slower to sort).
+        return func.round(func.date_part(literal_column("'epoch'"), end - start), type_=Float)
     return func.round((func.julianday(end) - func.julianday(start)) * 86400)
 
 
@@ -85,10 +95,15 @@ def percentiles(values: Select, fractions: tuple[float, ...], dialect: str) -> S
     """
     source = values.subquery()
     if dialect == POSTGRESQL:
-        return select(*(aggregate for value in source.c for aggregate in (
-            func.count(value),
-            *(func.percentile_cont(literal_column(repr(p))).within_group(value)
-              for p in fractions))))
+        # Every fraction of a column from one sort of its values: percentile_cont(ARRAY[...]).
+        wanted = literal_column(f"ARRAY[{', '.join(repr(p) for p in fractions)}]")
+        found = select(*(part for n, value in enumerate(source.c) for part in (
+            func.count(value).label(f"count_{n}"),
+            type_coerce(func.percentile_cont(wanted).within_group(value), ARRAY(Float))
+            .label(f"percentiles_{n}")))).subquery()
+        return select(*(part for n in range(len(source.c)) for part in (
+            found.c[f"count_{n}"],
+            *(found.c[f"percentiles_{n}"][k + 1] for k in range(len(fractions))))))
     parts = [_ranked_percentiles(value, fractions).subquery() for value in source.c]
     joined = parts[0]
     for part in parts[1:]:

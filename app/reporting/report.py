@@ -31,6 +31,7 @@ from app.intake.feedback import Moment
 from app.models import CaseStatus
 from app.saate.schema import EDUCATION
 
+from .rollup import Change, Phase, Promise
 from .small_cells import (
     Cell,
     Group,
@@ -42,15 +43,7 @@ from .small_cells import (
     share,
     statistic,
 )
-from .statistics import (
-    Change,
-    DestinationOutcomes,
-    Durations,
-    Figures,
-    Outcomes,
-    Phase,
-    Promise,
-)
+from .statistics import DestinationOutcomes, Durations, Figures, Outcomes
 
 SECONDS_A_DAY = 86400
 TOTAL = "total"

@@ -1,26 +1,26 @@
-"""The team's statistics for a period: every figure counted in SQL, never case by case.
+"""The team's statistics for a period, added up from the daily counts kept as cases change
+(app/reporting/rollup.py, table stats_count): one grouped statement over the period's rows
+of the team, whatever the number of its cases.
 
-Three groups of cases, each found along an index:
-- the cases that came in during the period (created_at; ix_case_team_created): new cases
-  by week, channel, kind and language, who the clients are, status and phase now, the
-  time to the first contact and to routing, the promise kept, where they were routed,
-  and the feedback given after sending;
-- the cases closed during the period (closed_at; ix_case_team_closed): close reasons,
-  saw a doctor, where the client moved on (overall and per routing destination), and the
-  end-of-service feedback;
-- the follow-ups answered during the period (answered_at; ix_follow_up_due): did the
-  client get help, what they do now (overall and per routing destination), the change in
-  the work-ability score since the saate, would they recommend the service.
+Three groups of cases, each counted on its own day:
+- the cases that came in during the period: new cases by week, channel, kind and language,
+  who the clients are, status and phase now, the promise kept, how many were routed and
+  where, and the feedback given after sending;
+- the cases closed during the period: close reasons, saw a doctor, where the client moved
+  on (overall and per routing destination), and the end-of-service feedback;
+- the follow-ups answered during the period: did the client get help, what they do now
+  (overall and per routing destination), the change in the work-ability score since the
+  saate, would they recommend the service.
 
-Each figure is one grouped statement (GROUP BY over a few coded columns, the case's
-many-valued codes through case_code's (kind, code, case_id) index); Python only adds up
-the few grouped rows. Nothing here hides small numbers: app/reporting/report.py does that
-with app/reporting/small_cells.py before anything is shown.
+The time to the first contact and to routing (median, 90th percentile) is read from the
+period's cases (ix_case_team_created): a median needs every time. Nothing here hides small
+numbers: app/reporting/report.py does that with app/reporting/small_cells.py before
+anything is shown.
 
-Phases of a case (Phase): waiting for the first contact (open, the client not reached
-yet); contacted (open, reached, no triage outcome yet); routed (open, a triage outcome
-recorded); closed with the follow-up still to come; closed (with the follow-up answered,
-or none planned).
+Phases of a case (rollup.Phase): waiting for the first contact (open, the client not
+reached yet); contacted (open, reached, no triage outcome yet); routed (open, a triage
+outcome recorded); closed with the follow-up still to come; closed (with the follow-up
+answered, or none planned).
 
 The promise: a case's promise is kept when the client was first reached (contacted_at)
 on or before its promised day, in Helsinki. A case counts once its promised day has
@@ -30,7 +30,6 @@ Duplicates are left out (the client's other case is counted).
 
 from __future__ import annotations
 
-import enum
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,45 +37,45 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    CTE,
     ColumnElement,
     Select,
-    String,
     and_,
     case,
-    cast,
     func,
     literal,
-    null,
+    not_,
     or_,
     select,
     text,
     union_all,
 )
 
-from app.casework.case_terms import MOVED_ON_SOMEWHERE
 from app.casework.cases import HELSINKI
 from app.extensions import db
 from app.intake.feedback import Moment
 from app.models import (
     Case,
-    CaseCode,
     CaseStatus,
     CodeKind,
     Feedback,
     FollowUp,
     StaffRole,
     StaffUser,
+    StatsCount,
     Team,
 )
 
-from .dialect import (
-    POSTGRESQL,
-    current_dialect,
-    local_day,
-    percentiles,
-    seconds_between,
-    week_start,
+from .dialect import POSTGRESQL, current_dialect, percentiles, seconds_between
+from .rollup import (
+    NONE,
+    PAIR,
+    WEEKLY,
+    Dimension,
+    Population,
+    Span,
+    as_date,
+    covering,
+    promise_on,
 )
 
 # The longest period asked for at once (a little over five years).
@@ -108,29 +107,6 @@ class Period:
         monday = self.first - timedelta(days=self.first.weekday())
         return [monday + timedelta(weeks=n)
                 for n in range((self.last - monday).days // 7 + 1)]
-
-
-class Phase(enum.StrEnum):
-    WAITING = "waiting"  # open, the client not reached yet
-    CONTACTED = "contacted"  # open, reached, not routed yet
-    ROUTED = "routed"  # open, a triage outcome recorded
-    FOLLOW_UP_PENDING = "follow_up_pending"  # closed, the follow-up still to come
-    CLOSED = "closed"  # closed, the follow-up answered or none planned
-
-
-class Promise(enum.StrEnum):
-    KEPT = "kept"
-    LATE = "late"
-    NOT_DUE = "not_due"  # the promised day is today or later and nobody has called yet
-    LEFT_OUT = "left_out"  # a duplicate
-
-
-class Change(enum.StrEnum):
-    """The work-ability score at the follow-up against the saate's."""
-
-    BETTER = "better"
-    SAME = "same"
-    WORSE = "worse"
 
 
 @dataclass
@@ -227,11 +203,6 @@ def readable_teams(user: StaffUser) -> list[Team]:
     return []
 
 
-def as_date(value: Any) -> date:
-    """A day from SQL: a date on PostgreSQL, "YYYY-MM-DD" text on SQLite."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
 # --- Which cases --------------------------------------------------------------------------
 
 
@@ -262,120 +233,157 @@ def compute(period: Period, team_ids: tuple[int, ...] | None, today: date) -> Fi
     """Every figure for the period and teams (None: every team); `today` in Helsinki."""
     dialect = current_dialect()
     if dialect == POSTGRESQL:
-        # Short grouped statements over a lot of rows: compiling them (JIT) costs more than
-        # it saves, sorting and hashing a year of a team's cases wants memory, not disk, and
-        # a plan must suit the period and team asked for: psycopg prepares a statement run
-        # often, and PostgreSQL's generic plan for it (made without the values) can take
-        # minutes where the values' own plan takes a second.
+        # Grouped statements over a year of a team's rows: compiling them (JIT) costs more
+        # than it saves, sorting them wants memory, not disk, and a plan must suit the
+        # period and team asked for (psycopg prepares a statement run often, and
+        # PostgreSQL's generic plan for it, made without the values, can be far worse).
         db.session.execute(text(f"SET LOCAL jit = off; SET LOCAL work_mem = '{WORK_MEM}'; "
                                 "SET LOCAL plan_cache_mode = force_custom_plan"))
     figures = Figures(period)
-    _count_new_cases(figures, team_ids, dialect)
-    _count_state(figures, team_ids, today, dialect)
-    _count_profiles(figures, team_ids)
-    _count_codes_of_new_cases(figures, team_ids)
+    figures.by_week = {monday: Counter() for monday in period.weeks()}
+    figures.promise = {True: Counter(), False: Counter()}
+    figures.feedback = {moment.value: FeedbackFigures() for moment in Moment}
+    for population, dimension, code, day, n in db.session.execute(
+            added_up(period, team_ids)):
+        if day is not None:
+            _add_weekly(figures, dimension, code, as_date(day), int(n))
+        else:
+            _add(figures, today, Population(population), dimension, code, int(n))
     _time_to_contact_and_routing(figures, team_ids, dialect)
-    _count_closed(figures, team_ids)
-    figures.at_close = _outcomes(
-        select(Case.id).where(*closed_in(period, team_ids)).cte("closed_cases"),
-        CodeKind.MOVED_ON)
-    _count_follow_ups(figures, team_ids)
-    _count_feedback(figures, team_ids)
     return figures
 
 
-def _grouped(inner: Select) -> Select:
-    """Count the rows of `inner` grouped by all its columns.
-
-    Grouping by the inner select's labelled columns (not by repeating its expressions)
-    keeps PostgreSQL from seeing a bound value of an expression as a different one in the
-    GROUP BY.
-    """
-    rows = inner.subquery()
-    return select(*rows.c, func.count().label("cases")).group_by(*rows.c)
-
-
-def _count_new_cases(figures: Figures, team_ids: tuple[int, ...] | None, dialect: str) -> None:
-    """New cases per ISO week by channel, kind and language."""
-    inner = select(week_start(Case.created_at, dialect).label("week"), Case.channel, Case.kind,
-                   Case.language).where(*came_in(figures.period, team_ids))
-    figures.by_week = {monday: Counter() for monday in figures.period.weeks()}
-    for week, channel, kind, language, cases in db.session.execute(_grouped(inner)):
-        counter = figures.by_week.setdefault(as_date(week), Counter())
-        counter.update({("all", ""): cases, ("channel", channel): cases, ("kind", kind): cases,
-                        ("language", language): cases})
-        figures.new_cases += cases
+def added_up(period: Period, team_ids: tuple[int, ...] | None) -> Select:
+    """The period's counts added up per population, dimension and code: from the rows of
+    the months wholly within it and of the days at its edges (rollup.covering); the weekly
+    dimensions' from the day rows, per day (the week is worked out from the day)."""
+    weekly = and_(StatsCount.population == Population.CAME_IN.value,
+                  StatsCount.dimension.in_([dimension.value for dimension in WEEKLY]))
+    rows = (select(StatsCount.population, StatsCount.dimension, StatsCount.code,
+                   case((weekly, StatsCount.day)).label("per_day"), StatsCount.n)
+            .where(*_of_teams(StatsCount.team_id, team_ids),
+                   or_(and_(weekly, StatsCount.span == Span.DAY,
+                            StatsCount.day >= period.first, StatsCount.day <= period.last),
+                       and_(not_(weekly), covering(period.first, period.last))))
+            .subquery())
+    return (select(rows.c.population, rows.c.dimension, rows.c.code, rows.c.per_day,
+                   func.sum(rows.c.n))
+            .group_by(rows.c.population, rows.c.dimension, rows.c.code, rows.c.per_day))
 
 
-# The cases whose follow-up is still to come (joined to the period's cases once, not looked up
-# case by case).
-PENDING = select(FollowUp.case_id).where(FollowUp.answered_at.is_(None)).subquery("pending")
+def _add_weekly(figures: Figures, dimension: str, code: str, day: date, n: int) -> None:
+    monday = day - timedelta(days=day.weekday())
+    counter = figures.by_week.setdefault(monday, Counter())
+    counter[(dimension, code)] += n
+    if dimension == Dimension.KIND:
+        counter[("all", "")] += n
+        figures.new_cases += n
 
 
-def _phase() -> ColumnElement:
-    is_open = Case.status != CaseStatus.CLOSED
-    return case(
-        (and_(is_open, Case.contacted_at.is_(None)), Phase.WAITING.value),
-        (and_(is_open, Case.routed_at.is_(None)), Phase.CONTACTED.value),
-        (is_open, Phase.ROUTED.value),
-        (PENDING.c.case_id.is_not(None), Phase.FOLLOW_UP_PENDING.value),
-        else_=Phase.CLOSED.value)
+def _add(figures: Figures, today: date, population: Population, dimension: str, code: str,
+         n: int) -> None:
+    """One added-up count into the figure it belongs to."""
+    if population == Population.CAME_IN:
+        _add_came_in(figures, today, dimension, code, n)
+    elif population == Population.CLOSED:
+        _add_closed(figures, dimension, code, n)
+    else:
+        _add_answered(figures.follow_ups, dimension, code, n)
 
 
-def _promise(today: date, dialect: str) -> ColumnElement:
-    reached = Case.contacted_at.is_not(None)
-    return case(
-        (Case.close_reason == "duplicate", Promise.LEFT_OUT.value),
-        (and_(reached, local_day(Case.contacted_at, dialect) <= Case.promised_contact_date),
-         Promise.KEPT.value),
-        (or_(reached, Case.promised_contact_date < today), Promise.LATE.value),
-        else_=Promise.NOT_DUE.value)
+def _known(code: str) -> str | None:
+    return None if code == NONE else code
 
 
-def _count_state(figures: Figures, team_ids: tuple[int, ...] | None, today: date,
-                 dialect: str) -> None:
-    """Status and phase now, the promise, and how many were routed, in one pass."""
-    inner = (select(Case.status, _phase().label("phase"), Case.urgent,
-                    _promise(today, dialect).label("promise"),
-                    Case.routed_at.is_not(None).label("routed"))
-             .outerjoin(PENDING, PENDING.c.case_id == Case.id)
-             .where(*came_in(figures.period, team_ids)))
-    figures.promise = {True: Counter(), False: Counter()}
-    for status, phase, urgent, promise, routed, cases in db.session.execute(_grouped(inner)):
-        figures.status[status] += cases
-        figures.phase[phase] += cases
-        figures.promise[bool(urgent)][promise] += cases
-        figures.routed += cases if routed else 0
+def _yes_no(code: str) -> bool | None:
+    return None if code == NONE else code == "yes"
 
 
-def _count_profiles(figures: Figures, team_ids: tuple[int, ...] | None) -> None:
-    """The saates' clients by age group and education."""
-    inner = select(Case.age_group, Case.education).where(
-        *came_in(figures.period, team_ids), Case.kind == "saate")
-    for age_group, education, cases in db.session.execute(_grouped(inner)):
-        figures.saates += cases
-        figures.age_groups[age_group] += cases
-        figures.education[education] += cases
+def _add_came_in(figures: Figures, today: date, dimension: str, code: str, n: int) -> None:
+    if dimension == Dimension.STATUS:
+        figures.status[code] += n
+    elif dimension == Dimension.PHASE:
+        figures.phase[code] += n
+    elif dimension == Dimension.PROMISE:
+        urgency, promise = code.split(":", 1)
+        figures.promise[urgency == "urgent"][promise_on(promise, today)] += n
+    elif dimension == Dimension.ROUTED:
+        figures.routed += n
+    elif dimension == Dimension.AGE_GROUP:
+        figures.saates += n
+        figures.age_groups[_known(code)] += n
+    elif dimension == Dimension.EDUCATION:
+        figures.education[_known(code)] += n
+    elif dimension == CodeKind.DIFFICULTY:
+        figures.difficulties[code] += n
+    elif dimension == CodeKind.ROUTED_TO:
+        figures.routed_to[code] += n
+    else:
+        _add_feedback(figures.feedback[Moment.SENT.value], dimension, code, n)
 
 
-def _count_codes_of_new_cases(figures: Figures, team_ids: tuple[int, ...] | None) -> None:
-    """Kinds of difficulty and routing destinations of the period's new cases."""
-    statement = (
-        select(CaseCode.kind, CaseCode.code, func.count())
-        .join(Case, Case.id == CaseCode.case_id)
-        .where(*came_in(figures.period, team_ids),
-               CaseCode.kind.in_([CodeKind.DIFFICULTY.value, CodeKind.ROUTED_TO.value]))
-        .group_by(CaseCode.kind, CaseCode.code)
-    )
-    for kind, code, cases in db.session.execute(statement):
-        target = figures.difficulties if kind == CodeKind.DIFFICULTY else figures.routed_to
-        target[code] += cases
+def _add_closed(figures: Figures, dimension: str, code: str, n: int) -> None:
+    if dimension == Dimension.CLOSE_REASON:
+        figures.closed += n
+        figures.close_reasons[code] += n
+    elif dimension == Dimension.SAW_DOCTOR:
+        figures.saw_doctor[_yes_no(code)] += n
+    elif not _add_outcome(figures.at_close, dimension, code, n):
+        _add_feedback(figures.feedback[Moment.END_OF_SERVICE.value], dimension, code, n)
+
+
+def _add_feedback(given: FeedbackFigures, dimension: str, code: str, n: int) -> None:
+    if dimension == Dimension.RECOMMEND:
+        given.answers += n
+        given.recommend[_yes_no(code)] += n
+    elif dimension == Dimension.RATED:
+        given.rated += n
+    elif dimension == Dimension.RATINGS:
+        given.ratings += n
+
+
+def _add_answered(follow_ups: FollowUps, dimension: str, code: str, n: int) -> None:
+    if dimension == Dimension.GOT_HELP:
+        follow_ups.answered += n
+        follow_ups.got_help[_known(code)] += n
+    elif dimension == Dimension.RECOMMEND:
+        follow_ups.recommend[_yes_no(code)] += n
+    elif dimension == Dimension.CHANGE:
+        follow_ups.change[code] += n
+    elif dimension == Dimension.SCORED:
+        follow_ups.scored += n
+    elif dimension == Dimension.SAATE_SCORES:
+        follow_ups.saate_scores += n
+    elif dimension == Dimension.FOLLOW_UP_SCORES:
+        follow_ups.follow_up_scores += n
+    else:
+        _add_outcome(follow_ups.doing, dimension, code, n)
+
+
+def _add_outcome(outcomes: Outcomes, dimension: str, code: str, n: int) -> bool:
+    """Add a count of where clients moved on; False if `dimension` is not one of those."""
+    if dimension == Dimension.OUTCOME:
+        outcomes.codes[code] += n
+    elif dimension == Dimension.SOMEWHERE:
+        outcomes.somewhere += n
+    elif dimension == Dimension.DESTINATION:
+        outcomes.by_destination.setdefault(code, DestinationOutcomes()).cases += n
+    elif dimension == Dimension.DESTINATION_SOMEWHERE:
+        outcomes.by_destination.setdefault(code, DestinationOutcomes()).somewhere += n
+    elif dimension == Dimension.DESTINATION_OUTCOME:
+        destination, outcome = code.split(PAIR, 1)
+        outcomes.by_destination.setdefault(destination, DestinationOutcomes()).codes[outcome] += n
+    else:
+        return False
+    return True
 
 
 def _time_to_contact_and_routing(figures: Figures, team_ids: tuple[int, ...] | None,
                                  dialect: str) -> None:
     """Median and 90th percentile of the time from coming in to the first contact and to
-    the first triage outcome, one statement."""
+    the first triage outcome, one statement over the period's cases (the one figure read
+    case by case: a median needs each time; from ix_case_team_created alone on
+    PostgreSQL)."""
     values = select(seconds_between(Case.created_at, Case.contacted_at, dialect),
                     seconds_between(Case.created_at, Case.routed_at, dialect),
                     ).where(*came_in(figures.period, team_ids))
@@ -388,129 +396,16 @@ def _seconds(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _count_closed(figures: Figures, team_ids: tuple[int, ...] | None) -> None:
-    inner = select(Case.close_reason, Case.saw_doctor).where(*closed_in(figures.period, team_ids))
-    for reason, saw_doctor, cases in db.session.execute(_grouped(inner)):
-        figures.closed += cases
-        figures.close_reasons[reason] += cases
-        figures.saw_doctor[saw_doctor] += cases
-
-
-def _outcomes(population: CTE, kind: CodeKind) -> Outcomes:
-    """Where the population's clients (a CTE of case ids) moved on, by the codes of `kind`:
-    per code, how many moved on somewhere, and both per routing destination of the case.
-
-    The population's codes of both kinds are read once (a materialised CTE); the five
-    counts are grouped from it, the one per destination and outcome by joining it to
-    itself (case_code's self-join).
-    """
-    codes = (select(CaseCode.case_id, CaseCode.kind, CaseCode.code)
-             .join(population, population.c.id == CaseCode.case_id)
-             .where(CaseCode.kind.in_([kind.value, CodeKind.ROUTED_TO.value]))
-             .cte("population_codes").prefix_with("MATERIALIZED"))
-    outcome, routed = codes.alias("outcome"), codes.alias("routed")
-    is_outcome, is_routed = outcome.c.kind == kind.value, routed.c.kind == CodeKind.ROUTED_TO
-    # The clients who moved on, each case once (it may have two such codes). Counted in the
-    # aggregate rather than filtered before the join: the same join as the one per outcome,
-    # which PostgreSQL hashes (with a filter it guessed one row and looped for seconds).
-    somewhere = func.count(func.distinct(case(
-        (outcome.c.code.in_(sorted(MOVED_ON_SOMEWHERE)), outcome.c.case_id))))
-    no_code = cast(null(), String)
-    parts = [
-        select(literal("code"), no_code, outcome.c.code, func.count())
-        .where(is_outcome).group_by(outcome.c.code),
-        select(literal("somewhere"), no_code, no_code, somewhere).where(is_outcome),
-        select(literal("cases"), routed.c.code, no_code, func.count())
-        .where(is_routed).group_by(routed.c.code),
-        select(literal("somewhere"), routed.c.code, no_code, somewhere)
-        .join(outcome, outcome.c.case_id == routed.c.case_id)
-        .where(is_routed, is_outcome).group_by(routed.c.code),
-        select(literal("code"), routed.c.code, outcome.c.code, func.count())
-        .join(outcome, outcome.c.case_id == routed.c.case_id)
-        .where(is_routed, is_outcome).group_by(routed.c.code, outcome.c.code),
-    ]
-    outcomes = Outcomes()
-    for measure, destination, code, cases in db.session.execute(union_all(*parts)):
-        if destination is None:
-            if measure == "code":
-                outcomes.codes[code] = cases
-            else:
-                outcomes.somewhere = cases
-            continue
-        per = outcomes.by_destination.setdefault(destination, DestinationOutcomes())
-        if measure == "cases":
-            per.cases = cases
-        elif measure == "somewhere":
-            per.somewhere = cases
-        else:
-            per.codes[code] = cases
-    return outcomes
-
-
-def _change() -> ColumnElement:
-    saate, now = Case.work_ability_score, FollowUp.work_ability_score
-    return case(
-        (or_(saate.is_(None), now.is_(None)), None),
-        (now > saate, Change.BETTER.value),
-        (now == saate, Change.SAME.value),
-        else_=Change.WORSE.value)
-
-
-def _count_follow_ups(figures: Figures, team_ids: tuple[int, ...] | None) -> None:
-    """The follow-ups answered in the period: got help, would recommend, the score's change
-    (one grouped pass), and what the clients do now (_outcomes)."""
-    where = answered_in(figures.period, team_ids)
-    answers = (
-        select(FollowUp.got_help, FollowUp.would_recommend, _change().label("change"),
-               Case.work_ability_score.label("saate"), FollowUp.work_ability_score.label("now"))
-        .join(Case, Case.id == FollowUp.case_id)
-        .where(*where)
-        .subquery()
-    )
-    grouped = (answers.c.got_help, answers.c.would_recommend, answers.c.change)
-    rows = select(*grouped, func.count(), func.sum(answers.c.saate),
-                  func.sum(answers.c.now)).group_by(*grouped)
-    follow_ups = FollowUps()
-    for got_help, recommend, change_code, cases, saate, now in db.session.execute(rows):
-        follow_ups.answered += cases
-        follow_ups.got_help[got_help] += cases
-        follow_ups.recommend[recommend] += cases
-        if change_code is not None:
-            follow_ups.change[change_code] += cases
-            follow_ups.scored += cases
-            follow_ups.saate_scores += int(saate or 0)
-            follow_ups.follow_up_scores += int(now or 0)
-    population = (select(FollowUp.case_id.label("id")).join(Case, Case.id == FollowUp.case_id)
-                  .where(*where).cte("answered_follow_ups"))
-    follow_ups.doing = _outcomes(population, CodeKind.DOING_AT_FOLLOW_UP)
-    figures.follow_ups = follow_ups
-
-
-def _count_feedback(figures: Figures, team_ids: tuple[int, ...] | None) -> None:
-    """The feedback after sending, on the cases that came in during the period, and at the
-    end of service, on the cases closed during it."""
-    def given(moment: Moment, where: list[ColumnElement]) -> Select:
-        return (select(Feedback.moment, Feedback.would_recommend, func.count(),
-                       func.count(Feedback.rating), func.coalesce(func.sum(Feedback.rating), 0))
-                .join(Case, Case.id == Feedback.case_id)
-                .where(Feedback.moment == moment.value, *where)
-                .group_by(Feedback.moment, Feedback.would_recommend))
-
-    statement = union_all(given(Moment.SENT, came_in(figures.period, team_ids)),
-                          given(Moment.END_OF_SERVICE, closed_in(figures.period, team_ids)))
-    figures.feedback = {moment.value: FeedbackFigures() for moment in Moment}
-    for moment, recommend, answers, rated, ratings in db.session.execute(statement):
-        given_figures = figures.feedback[moment]
-        given_figures.answers += answers
-        given_figures.rated += rated
-        given_figures.ratings += int(ratings)
-        given_figures.recommend[recommend] += answers
-
-
 def comments(period: Period, team_ids: Iterable[int]) -> list[Comment]:
     """The clients' free comments of the period, newest first (COMMENT_LIMIT): at the
     follow-ups answered in it and in the feedback counted for it. Only for the teams
-    given, which must be the reader's own: the comments are free text."""
+    given, which must be the reader's own: the comments are free text.
+
+    Each source is walked newest first along its index of the rows with a comment
+    (ix_follow_up_commented, ix_feedback_commented) and stops at COMMENT_LIMIT, so a year
+    of a busy team costs a few hundred index entries, not its cases. Feedback is given
+    after its case came in or closed, so none counted for the period is older than it.
+    """
     teams = tuple(team_ids)
     if not teams:
         return []
@@ -519,16 +414,21 @@ def comments(period: Period, team_ids: Iterable[int]) -> list[Comment]:
                FollowUp.comment.label("text"))
         .join(Case, Case.id == FollowUp.case_id)
         .where(*answered_in(period, teams), FollowUp.comment != "")
+        .order_by(FollowUp.answered_at.desc()).limit(COMMENT_LIMIT)
     )
 
     def in_feedback(moment: Moment, where: list[ColumnElement]) -> Select:
         return (select(literal(moment.value).label("source"), Feedback.created_at.label("at"),
                        Feedback.comment.label("text"))
                 .join(Case, Case.id == Feedback.case_id)
-                .where(Feedback.moment == moment.value, Feedback.comment != "", *where))
+                .where(Feedback.moment == moment.value, Feedback.comment != "",
+                       Feedback.created_at >= period.starts, *where)
+                .order_by(Feedback.created_at.desc()).limit(COMMENT_LIMIT))
 
-    every = union_all(at_follow_up, in_feedback(Moment.SENT, came_in(period, teams)),
-                      in_feedback(Moment.END_OF_SERVICE, closed_in(period, teams))).subquery()
+    newest = [part.subquery() for part in (
+        at_follow_up, in_feedback(Moment.SENT, came_in(period, teams)),
+        in_feedback(Moment.END_OF_SERVICE, closed_in(period, teams)))]
+    every = union_all(*(select(*part.c) for part in newest)).subquery()
     rows = db.session.execute(
         select(every.c.source, every.c.at, every.c.text)
         .order_by(every.c.at.desc()).limit(COMMENT_LIMIT))

@@ -173,6 +173,12 @@ def _create(spec: Spec, worker: StaffUser, municipality: str = "179") -> Case:
                                 {**answers, "contact_language": spec.language}, key)
 
 
+def new_saate(key: str = "new") -> Case:
+    """One more saate of the Jyväskylä team, sent now (for tests going on from the dataset)."""
+    return cases.create_case(SAATE, "fi", _answers(Spec(key, A, 0, time(9)), "179"),
+                             f"stats-{key}".rjust(32, "0"))
+
+
 def _work(spec: Spec, case: Case, worker: StaffUser) -> None:
     """What the workers did, through the services (their moments are set afterwards)."""
     if spec.status != "new" or spec.close_reason is not None:

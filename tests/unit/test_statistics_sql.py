@@ -22,7 +22,7 @@ from app.reporting.dialect import (
     seconds_between,
     week_start,
 )
-from app.reporting.statistics import as_date
+from app.reporting.rollup import as_date
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
