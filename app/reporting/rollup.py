@@ -18,7 +18,8 @@ Kept in the same transaction as the change: the session notes each case whose ro
 follow-up or feedback a flush writes, and the days a changed case counted on as stored
 before it (a case reopened leaves the day it was closed); just before the commit, every
 (team, day) they count on, before or after, is counted again from that team's cases of that
-day, and its month summed again from its days (`refresh`). Counted again rather than
+day, and its month summed again from its days (`refresh`). A change to nothing counted (a
+note, a handler, the next step: UNCOUNTED) leaves the counts alone. Counted again rather than
 adjusted by one, so a day's rows are always what counting its cases gives, the same rows
 `rebuild` (`flask stats rebuild`) makes (tests/unit/test_rollup.py). On PostgreSQL the
 team is locked first (pg_advisory_xact_lock) until the commit, so two workers' changes
@@ -53,6 +54,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     literal_column,
     or_,
     select,
@@ -311,9 +313,14 @@ def _came_in(where: ColumnElement | None, dialect: str) -> list[Select]:
     ]
 
 
+# A closed case counts on the day it was closed (every closing sets the moment; a case
+# marked closed without one, as only by hand, has no such day).
+IS_CLOSED = (Case.status == CaseStatus.CLOSED, Case.closed_at.is_not(None))
+
+
 def _closed(where: ColumnElement | None, dialect: str) -> list[Select]:
     cases = select(Case.id, Case.team_id, local_day(Case.closed_at, dialect).label("day"),
-                   Case.close_reason, Case.saw_doctor).where(Case.status == CaseStatus.CLOSED)
+                   Case.close_reason, Case.saw_doctor).where(*IS_CLOSED)
     source = (cases if where is None else cases.where(where)).cte("closed")
     return [
         _counts(source, Dimension.CLOSE_REASON, _known(source.c.close_reason)),
@@ -474,7 +481,7 @@ def keys_of(connection: Connection, case_ids: Iterable[int]) -> dict[Population,
         select(_sql(Population.CAME_IN), Case.team_id, local_day(Case.created_at, dialect))
         .where(Case.id.in_(ids)),
         select(_sql(Population.CLOSED), Case.team_id, local_day(Case.closed_at, dialect))
-        .where(Case.id.in_(ids), Case.status == CaseStatus.CLOSED),
+        .where(Case.id.in_(ids), *IS_CLOSED),
         select(_sql(Population.ANSWERED), Case.team_id, local_day(FollowUp.answered_at, dialect))
         .join(FollowUp, FollowUp.case_id == Case.id)
         .where(Case.id.in_(ids), FollowUp.answered_at.is_not(None)))
@@ -502,11 +509,37 @@ def _case_id(instance: object) -> int | None:
     return None
 
 
+# What no statistic counts of a case: a change to these alone leaves the counts as they are
+# (a note, a handler, the next step, retention emptying the answers). Anything else a case
+# holds, now or added later, counts until it is named here.
+UNCOUNTED = frozenset({
+    "referrer_organisation", "referrer_name", "municipality_code", "flags", "answers",
+    "reference", "status_token_hash", "submission_key", "handler_id", "handler",
+    "contact_person_id", "contact_person", "contact_person_name", "contact_person_title",
+    "contact_person_organisation", "contact_person_phone", "contact_person_phone_shareable",
+    "outcomes", "version", "updated_at", "next_step", "next_step_date", "consents", "events",
+})
+
+
+def _counted_change(instance: object) -> bool:
+    """Whether writing this changed (or deleted) object may change a count."""
+    if not isinstance(instance, Case):
+        return True
+    state = inspect(instance)
+    return state.deleted or any(attribute.history.has_changes() for attribute in state.attrs
+                                if attribute.key not in UNCOUNTED)
+
+
+def _changed_cases(instances: Iterable[object]) -> set[int]:
+    found = {_case_id(instance) for instance in instances if _counted_change(instance)}
+    found.discard(None)
+    return found  # type: ignore[return-value]
+
+
 def _before_flush(session: Session, context: Any, instances: Any) -> None:
     """Note the days the changed cases count on as stored, before the flush writes over
     them: a change of a moment (or team, or a follow-up deleted) can take a case off one."""
-    stored = {_case_id(instance) for instance in (*session.dirty, *session.deleted)}
-    stored.discard(None)
+    stored = _changed_cases((*session.dirty, *session.deleted))
     if stored:
         before = session.info.setdefault(BEFORE, {})
         for population, keys in keys_of(session.connection(), stored).items():
@@ -514,9 +547,7 @@ def _before_flush(session: Session, context: Any, instances: Any) -> None:
 
 
 def _after_flush(session: Session, context: Any) -> None:
-    changed = {_case_id(instance)
-               for instance in (*session.new, *session.dirty, *session.deleted)}
-    touch(session, (case_id for case_id in changed if case_id is not None))
+    touch(session, _changed_cases((*session.new, *session.dirty, *session.deleted)))
 
 
 def _before_commit(session: Session) -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -75,6 +75,7 @@ from .rollup import (
     Span,
     as_date,
     covering,
+    day_starts,
     promise_on,
 )
 
@@ -95,12 +96,12 @@ class Period:
 
     @property
     def starts(self) -> datetime:
-        return datetime.combine(self.first, time(), HELSINKI).astimezone(UTC)
+        return day_starts(self.first)
 
     @property
     def ends(self) -> datetime:
         """The first moment after the period."""
-        return datetime.combine(self.last + timedelta(days=1), time(), HELSINKI).astimezone(UTC)
+        return day_starts(self.last + timedelta(days=1))
 
     def weeks(self) -> list[date]:
         """The Monday of every ISO week the period touches."""

@@ -22,6 +22,7 @@ from app.reporting.rollup import Dimension, Population
 from app.reporting.statistics import Period
 from tests.support import stats_dataset
 from tests.support.staff import make_staff
+from tests.support.statements import recorded_statements
 
 pytestmark = pytest.mark.usefixtures("teams")
 # The commands below open their own connection: on SQLite, which the tests do not wrap in a
@@ -88,6 +89,28 @@ def test_the_workflow_keeps_what_a_rebuild_counts(app: Flask) -> None:
     for case in dataset.cases.values():
         retention.anonymise(case)
     db.session.commit()
+    assert_kept_as_recounted()
+
+
+def test_a_change_nothing_counts_leaves_the_counts_alone(app: Flask) -> None:
+    worker = make_staff("testi.tyontekija@example.test")
+    case = stats_dataset.new_saate()
+    cases.claim(case, worker, case.version)  # a status changes: counted again
+    with recorded_statements(app) as statements:
+        cases.add_note(case, worker, case.version, "Soitettu (keksitty muistiinpano)")
+        cases.set_next_step(case, worker, case.version, "Soita Kelan päätöksen jälkeen",
+                            cases.local_today() + timedelta(days=7))
+    assert statements  # the note and the step were saved
+    assert not [statement for statement in statements if "stats_count" in statement]
+    assert_kept_as_recounted()
+
+
+def test_a_case_marked_closed_by_hand_without_a_moment_counts_on_no_closing_day(
+        app: Flask) -> None:
+    case = stats_dataset.new_saate()
+    case.status = "closed"  # as a fixture or a hand-made fix might; every closing sets closed_at
+    db.session.commit()
+    assert not rollup.keys_of(db.session.connection(), [case.id])[Population.CLOSED]
     assert_kept_as_recounted()
 
 
