@@ -467,7 +467,7 @@ def stats_rebuild() -> None:
     with db.engine.begin() as connection:
         rollup.rebuild(connection)
         rows = connection.scalar(select(func.count()).select_from(StatsCount))
-    click.echo(f"Statistics counted again: {rows:,} daily counts in "
+    click.echo(f"Statistics counted again: {rows:,} rows of daily and monthly counts in "
                f"{time.monotonic() - began:.1f} s.")
 
 

@@ -174,5 +174,5 @@ def test_the_rebuild_command_counts_every_day_again(app: Flask) -> None:
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["stats", "rebuild"])
     assert result.exit_code == 0, result.output
-    assert "daily counts" in result.output
+    assert "daily and monthly counts" in result.output
     assert kept() == counted
