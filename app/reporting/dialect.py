@@ -11,6 +11,9 @@ October, UTC+2 otherwise.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
@@ -47,6 +50,11 @@ def _sqlite_offset(moment: ColumnElement) -> ColumnElement:
         " 01:00:00")
     return case((and_(moment >= summer_from, moment < summer_until),
                  literal_column("'+3 hours'")), else_=literal_column("'+2 hours'"))
+
+
+def as_date(value: Any) -> date:
+    """A day from SQL: a date on PostgreSQL, "YYYY-MM-DD" text on SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
 
 def local_day(moment: ColumnElement, dialect: str) -> ColumnElement:

@@ -79,7 +79,7 @@ from app.models import (
     StatsRollup,
 )
 
-from .dialect import POSTGRESQL, local_day, month_start
+from .dialect import POSTGRESQL, as_date, local_day, month_start
 
 # Raise when what is counted changes: the next `flask db upgrade` counts every day again.
 VERSION = 1
@@ -109,7 +109,7 @@ class Dimension(enum.StrEnum):
     LANGUAGE = "language"
     STATUS = "status"
     PHASE = "phase"
-    PROMISE = "promise"  # "urgent:<Promise>" or "other:<Promise>"; "due:<day>" not reached
+    PROMISE = "promise"  # the urgency and the Promise, or the promised day (promise_of)
     ROUTED = "routed"
     AGE_GROUP = "age_group"  # saates only
     EDUCATION = "education"  # saates only
@@ -153,10 +153,13 @@ class Promise(enum.StrEnum):
     LEFT_OUT = "left_out"  # a duplicate
 
 
-# A case not reached yet is kept as "due:<its promised day>": late once that day is past,
-# which the reader decides with the day it reads on (promise_on).
+# How codes are kept: "not known" (NULL) as NONE, a yes-or-no as YES or NO, a promise with
+# its urgency first ("urgent:kept"), a case not reached yet by its promised day
+# ("other:due:2026-12-01"), late once that day is past, which the reader decides with the
+# day it reads on (promise_of).
+YES, NO = "yes", "no"
+URGENT, NOT_URGENT = "urgent:", "other:"
 DUE = "due:"
-
 
 class Change(enum.StrEnum):
     """The work-ability score at the follow-up against the saate's."""
@@ -169,17 +172,25 @@ class Change(enum.StrEnum):
 Key = tuple[int, date]  # (team, day)
 
 
-def as_date(value: Any) -> date:
-    """A day from SQL: a date on PostgreSQL, "YYYY-MM-DD" text on SQLite."""
-    return value if isinstance(value, date) else date.fromisoformat(value)
+def known(code: str) -> str | None:
+    """A kept code as counted: None for "not known"."""
+    return None if code == NONE else code
 
 
-def promise_on(code: str, today: date) -> str:
-    """The Promise of a kept promise code on `today`."""
-    if not code.startswith(DUE):
-        return code
-    promised = code.removeprefix(DUE)
-    return Promise.LATE if promised and date.fromisoformat(promised) < today else Promise.NOT_DUE
+def yes_no(code: str) -> bool | None:
+    """A kept yes-or-no: None for "not known"."""
+    return None if code == NONE else code == YES
+
+
+def promise_of(code: str, today: date) -> tuple[bool, str]:
+    """A kept promise code read on `today`: whether the cases were urgent, and the Promise."""
+    urgent = code.startswith(URGENT)
+    promise = code.removeprefix(URGENT if urgent else NOT_URGENT)
+    if not promise.startswith(DUE):
+        return urgent, promise
+    promised = promise.removeprefix(DUE)
+    late = bool(promised) and date.fromisoformat(promised) < today
+    return urgent, Promise.LATE if late else Promise.NOT_DUE
 
 
 def day_starts(day: date) -> datetime:
@@ -195,7 +206,7 @@ def _sql(value: str) -> ColumnElement:
 
 
 def _yes_no(column: ColumnElement) -> ColumnElement:
-    return case((column.is_(True), _sql("yes")), (column.is_(False), _sql("no")),
+    return case((column.is_(True), _sql(YES)), (column.is_(False), _sql(NO)),
                 else_=_sql(NONE))
 
 
@@ -244,7 +255,7 @@ def _promise(dialect: str) -> ColumnElement:
          _sql(Promise.KEPT)),
         (reached, _sql(Promise.LATE)),
         else_=_sql(DUE) + _known(cast(Case.promised_contact_date, String)))
-    return case((Case.urgent.is_(True), _sql("urgent:")), else_=_sql("other:")) + kept
+    return case((Case.urgent.is_(True), _sql(URGENT)), else_=_sql(NOT_URGENT)) + kept
 
 
 def _feedback(source: CTE, moment: Moment) -> list[Select]:

@@ -65,18 +65,18 @@ from app.models import (
     Team,
 )
 
-from .dialect import POSTGRESQL, current_dialect, percentiles, seconds_between
+from .dialect import POSTGRESQL, as_date, current_dialect, percentiles, seconds_between
 from .rollup import (
-    NONE,
     PAIR,
     WEEKLY,
     Dimension,
     Population,
     Span,
-    as_date,
     covering,
     day_starts,
-    promise_on,
+    known,
+    promise_of,
+    yes_no,
 )
 
 # The longest period asked for at once (a little over five years).
@@ -292,29 +292,21 @@ def _add(figures: Figures, today: date, population: Population, dimension: str, 
         _add_answered(figures.follow_ups, dimension, code, n)
 
 
-def _known(code: str) -> str | None:
-    return None if code == NONE else code
-
-
-def _yes_no(code: str) -> bool | None:
-    return None if code == NONE else code == "yes"
-
-
 def _add_came_in(figures: Figures, today: date, dimension: str, code: str, n: int) -> None:
     if dimension == Dimension.STATUS:
         figures.status[code] += n
     elif dimension == Dimension.PHASE:
         figures.phase[code] += n
     elif dimension == Dimension.PROMISE:
-        urgency, promise = code.split(":", 1)
-        figures.promise[urgency == "urgent"][promise_on(promise, today)] += n
+        urgent, promise = promise_of(code, today)
+        figures.promise[urgent][promise] += n
     elif dimension == Dimension.ROUTED:
         figures.routed += n
     elif dimension == Dimension.AGE_GROUP:
         figures.saates += n
-        figures.age_groups[_known(code)] += n
+        figures.age_groups[known(code)] += n
     elif dimension == Dimension.EDUCATION:
-        figures.education[_known(code)] += n
+        figures.education[known(code)] += n
     elif dimension == CodeKind.DIFFICULTY:
         figures.difficulties[code] += n
     elif dimension == CodeKind.ROUTED_TO:
@@ -328,7 +320,7 @@ def _add_closed(figures: Figures, dimension: str, code: str, n: int) -> None:
         figures.closed += n
         figures.close_reasons[code] += n
     elif dimension == Dimension.SAW_DOCTOR:
-        figures.saw_doctor[_yes_no(code)] += n
+        figures.saw_doctor[yes_no(code)] += n
     elif not _add_outcome(figures.at_close, dimension, code, n):
         _add_feedback(figures.feedback[Moment.END_OF_SERVICE.value], dimension, code, n)
 
@@ -336,7 +328,7 @@ def _add_closed(figures: Figures, dimension: str, code: str, n: int) -> None:
 def _add_feedback(given: FeedbackFigures, dimension: str, code: str, n: int) -> None:
     if dimension == Dimension.RECOMMEND:
         given.answers += n
-        given.recommend[_yes_no(code)] += n
+        given.recommend[yes_no(code)] += n
     elif dimension == Dimension.RATED:
         given.rated += n
     elif dimension == Dimension.RATINGS:
@@ -346,9 +338,9 @@ def _add_feedback(given: FeedbackFigures, dimension: str, code: str, n: int) -> 
 def _add_answered(follow_ups: FollowUps, dimension: str, code: str, n: int) -> None:
     if dimension == Dimension.GOT_HELP:
         follow_ups.answered += n
-        follow_ups.got_help[_known(code)] += n
+        follow_ups.got_help[known(code)] += n
     elif dimension == Dimension.RECOMMEND:
-        follow_ups.recommend[_yes_no(code)] += n
+        follow_ups.recommend[yes_no(code)] += n
     elif dimension == Dimension.CHANGE:
         follow_ups.change[code] += n
     elif dimension == Dimension.SCORED:

@@ -16,13 +16,13 @@ from sqlalchemy import Float, literal, select, union_all
 from app.database import UTCDateTime
 from app.extensions import db
 from app.reporting.dialect import (
+    as_date,
     current_dialect,
     local_day,
     percentiles,
     seconds_between,
     week_start,
 )
-from app.reporting.rollup import as_date
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
